@@ -1,0 +1,243 @@
+"""The Network: parameters, per-layer caches on preallocated buffers, forward/cost/backward/update.
+
+Layers are numbered as in the lecture, 1…L; index 0 of ``A`` is X and of ``dA`` the gradient with
+respect to X. Shapes for a bound training set X (n_x, m), Y (1, m):
+W[l] (n_l, n_{l−1}), b[l] (n_l, 1), Z[l], A[l], dZ[l], dA[l] (n_l, m), dW[l] like W[l], db[l] like b[l].
+
+The per-layer methods (``forward_layer``, ``compute_cost``, ``backward_layer``, ``update``) are the
+micro-steps the stepper and the GUI take; ``iterate`` and ``train`` call the very same methods, so every
+path gives bit-identical parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .init import initialize
+from .layers import bias_gradient, gradient_step, input_gradient, linear_forward, weight_gradient
+from .losses import cost_from_logits, output_activation_gradient, output_gradient
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def _as_activations(activations: str | Sequence[str], L: int) -> list[str]:
+    """One name per layer; a single name is the hidden activation under a sigmoid output."""
+    names = [activations] * (L - 1) + ["sigmoid"] if isinstance(activations, str) else list(activations)
+    if len(names) != L:
+        raise ValueError(f"activations: {len(names)} names given for {L} layers")
+    if names[-1] != "sigmoid":
+        raise ValueError(f"activations: the output layer must be sigmoid for cross-entropy, not {names[-1]!r}")
+    return names
+
+
+def validate_layer_dims(layer_dims: Sequence[int]) -> list[int]:
+    """[n_x, n_1, …, n_L] as ints ≥ 1 with n_L = 1 (one sigmoid output unit)."""
+    dims = [int(n) for n in layer_dims]
+    if len(dims) < 2:
+        raise ValueError("layer_dims: need at least [n_x, n_L]")
+    if any(n < 1 for n in dims) or any(int(n) != n for n in layer_dims):
+        raise ValueError(f"layer_dims: every layer size must be a positive whole number, got {list(layer_dims)}")
+    if dims[-1] != 1:
+        raise ValueError(f"layer_dims: binary cross-entropy needs one output unit, got n_L = {dims[-1]}")
+    return dims
+
+
+def validate_data(X: np.ndarray, Y: np.ndarray, n_x: int | None = None) -> None:
+    """X (n_x, m) and Y (1, m) with Y in {0, 1}; a ValueError names what is wrong."""
+    if X.ndim != 2 or Y.ndim != 2:
+        raise ValueError(f"X and Y must be 2-D, got X {X.shape} and Y {Y.shape}")
+    if Y.shape[0] != 1 or Y.shape[1] != X.shape[1]:
+        raise ValueError(f"Y must be (1, m) with m = X.shape[1] = {X.shape[1]}, got {Y.shape}")
+    if X.shape[1] < 1:
+        raise ValueError("X has no examples (m = 0)")
+    if n_x is not None and X.shape[0] != n_x:
+        raise ValueError(f"X has {X.shape[0]} features but the network expects n_x = {n_x}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinite values")
+    if not np.all((Y == 0) | (Y == 1)):
+        raise ValueError("Y must hold only 0 and 1 for binary cross-entropy")
+
+
+class Network:
+    """An L-layer fully connected binary classifier, as in the course's week 4.
+
+    ``layer_dims = [n_x, n_1, …, n_L]``; ``activations`` is one name per layer (or one hidden-layer name,
+    the output being sigmoid); ``init`` one of zeros, scaled_normal, xavier, he.
+    """
+
+    def __init__(
+        self,
+        layer_dims: Sequence[int],
+        activations: str | Sequence[str] = "relu",
+        init: str = "scaled_normal",
+        seed: int | None = 1,
+        dtype: str | type = "float64",
+        parameters: Mapping[str, np.ndarray] | None = None,
+    ) -> None:
+        self.layer_dims = validate_layer_dims(layer_dims)
+        self.L = len(self.layer_dims) - 1
+        self.activation_names = _as_activations(activations, self.L)
+        self.g: list[Activation | None] = [None] + [get_activation(n) for n in self.activation_names]
+        self.dtype = np.dtype(DTYPES.get(dtype, dtype) if isinstance(dtype, str) else dtype)
+        if self.dtype not in (np.float64, np.float32):
+            raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
+        self.init = init
+        self.seed = seed
+        self.W: list[np.ndarray] = [np.empty((0, 0))]
+        self.b: list[np.ndarray] = [np.empty((0, 0))]
+        for W, b in initialize(self.layer_dims, init, seed):
+            self.W.append(W.astype(self.dtype))
+            self.b.append(b.astype(self.dtype))
+        if parameters is not None:
+            self.set_parameters(parameters)
+        # The course's classic demonstration of a backprop bug: dW of this layer is doubled.
+        self.planted_bug_layer: int | None = None
+        self.X: np.ndarray | None = None
+        self.Y: np.ndarray | None = None
+        self.m = 0
+
+    # ----------------------------------------------------------------- parameters
+    def parameters(self) -> dict[str, np.ndarray]:
+        """A copy of the parameters as the course's dict {"W1": …, "b1": …}."""
+        params = {}
+        for l in range(1, self.L + 1):
+            params[f"W{l}"] = self.W[l].copy()
+            params[f"b{l}"] = self.b[l].copy()
+        return params
+
+    def set_parameters(self, parameters: Mapping[str, np.ndarray]) -> None:
+        """Copy W1, b1, … into the network's arrays (in place, so views stay valid)."""
+        for l in range(1, self.L + 1):
+            for name, target in ((f"W{l}", self.W[l]), (f"b{l}", self.b[l])):
+                value = np.asarray(parameters[name])
+                if value.shape != target.shape:
+                    raise ValueError(f"{name} must have shape {target.shape}, got {value.shape}")
+                np.copyto(target, value)
+
+    def gradients(self) -> dict[str, np.ndarray]:
+        """A copy of the last backward pass as the course's dict {"dA0": …, "dW1": …, "db1": …}."""
+        grads = {}
+        for l in range(self.L, 0, -1):
+            grads[f"dA{l - 1}"] = self.dA[l - 1].copy()
+            grads[f"dW{l}"] = self.dW[l].copy()
+            grads[f"db{l}"] = self.db[l].copy()
+        return grads
+
+    # ----------------------------------------------------------------- data and buffers
+    def bind(self, X: np.ndarray, Y: np.ndarray) -> None:
+        """Take the training set X (n_x, m), Y (1, m) and allocate every buffer once for this m."""
+        X = np.ascontiguousarray(X, dtype=self.dtype)
+        Y = np.ascontiguousarray(Y, dtype=self.dtype)
+        validate_data(X, Y, self.layer_dims[0])
+        self.X, self.Y, self.m = X, Y, X.shape[1]
+        dims, m, dt = self.layer_dims, self.m, self.dtype
+        self.Z = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
+        self.A = [X] + [np.empty((n, m), dt) for n in dims[1:]]
+        self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
+        self.dA = [np.empty((n, m), dt) for n in dims]
+        self.dW = [np.empty((0, 0))] + [np.empty_like(W) for W in self.W[1:]]
+        self.db = [np.empty((0, 0))] + [np.empty_like(b) for b in self.b[1:]]
+        self._step_W = [np.empty((0, 0))] + [np.empty_like(W) for W in self.W[1:]]
+        self._step_b = [np.empty((0, 0))] + [np.empty_like(b) for b in self.b[1:]]
+        self._cost_scratch = np.empty((1, m), dt)
+        self.dAL_clipped = np.zeros((1, m), bool)
+
+    def _require_data(self) -> None:
+        if self.X is None:
+            raise RuntimeError("no training data: call bind(X, Y) first")
+
+    # ----------------------------------------------------------------- the micro-steps
+    def forward_layer(self, l: int) -> None:
+        """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l])."""
+        linear_forward(self.A[l - 1], self.W[l], self.b[l], out=self.Z[l])
+        self.g[l].forward(self.Z[l], self.A[l])
+
+    def compute_cost(self) -> float:
+        """Cost: J from the logits Z[L] (never log 0)."""
+        return cost_from_logits(self.Z[self.L], self.Y, self._cost_scratch)
+
+    def compute_output_dA(self) -> np.ndarray:
+        """dA[L] = −(Y/A − (1−Y)/(1−A)) for display; ``dAL_clipped`` marks where A was clipped."""
+        dA, clipped = output_activation_gradient(self.A[self.L], self.Y)
+        np.copyto(self.dA[self.L], dA)
+        np.copyto(self.dAL_clipped, clipped)
+        return self.dA[self.L]
+
+    def backward_layer(self, l: int, need_dA_prev: bool = True) -> None:
+        """B_l: dZ[l] (fused A − Y at the output), dW[l], db[l] and, unless skipped, dA[l−1] = W[l]ᵀ dZ[l]."""
+        if l == self.L:
+            output_gradient(self.A[l], self.Y, out=self.dZ[l])
+        else:
+            self.g[l].backward(self.dA[l], self.Z[l], self.A[l], self.dZ[l])
+        weight_gradient(self.dZ[l], self.A[l - 1], out=self.dW[l])
+        if l == self.planted_bug_layer:
+            self.dW[l] *= 2.0
+        bias_gradient(self.dZ[l], out=self.db[l])
+        if need_dA_prev:
+            input_gradient(self.dZ[l], self.W[l], out=self.dA[l - 1])
+
+    def update(self, learning_rate: float) -> None:
+        """Update: W[l] := W[l] − α dW[l]; b[l] := b[l] − α db[l], for every layer."""
+        for l in range(1, self.L + 1):
+            gradient_step(self.W[l], self.dW[l], learning_rate, self._step_W[l])
+            gradient_step(self.b[l], self.db[l], learning_rate, self._step_b[l])
+
+    # ----------------------------------------------------------------- whole iterations
+    def forward(self) -> None:
+        """F1 … FL on the bound data."""
+        for l in range(1, self.L + 1):
+            self.forward_layer(l)
+
+    def backward(self, need_dA0: bool = False) -> None:
+        """BL … B1; dA0 (the gradient with respect to X) only when asked for."""
+        for l in range(self.L, 0, -1):
+            self.backward_layer(l, need_dA_prev=l > 1 or need_dA0)
+
+    def iterate(self, learning_rate: float) -> float:
+        """One gradient-descent iteration; returns the cost J before the update."""
+        self.forward()
+        cost = self.compute_cost()
+        self.backward()
+        self.update(learning_rate)
+        return cost
+
+    def train(self, num_iterations: int, learning_rate: float) -> np.ndarray:
+        """``num_iterations`` iterations of full-batch gradient descent; the cost of each, shape (n,)."""
+        self._require_data()
+        check_learning_rate(learning_rate)
+        costs = np.empty(num_iterations)
+        for i in range(num_iterations):
+            costs[i] = self.iterate(learning_rate)
+        return costs
+
+    # ----------------------------------------------------------------- inference
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """A[L] for any X (n_x, k), shape (1, k); uses fresh arrays, the training buffers stay as they are."""
+        return self.forward_fresh(X)[1]
+
+    def forward_fresh(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched."""
+        A = np.asarray(X, dtype=self.dtype)
+        for l in range(1, self.L + 1):
+            Z = linear_forward(A, self.W[l], self.b[l])
+            A = self.g[l].forward(Z, np.empty_like(Z))
+        return Z, A
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Predictions 0/1 of shape (1, k): 1 where A[L] > 0.5, as the course thresholds."""
+        return (self.predict_proba(X) > 0.5).astype(np.float64)
+
+    def accuracy(self, X: np.ndarray, Y: np.ndarray) -> float:
+        """Share of examples predicted right, in [0, 1]; NaN for an empty set."""
+        if Y.size == 0:
+            return float("nan")
+        return np.mean(self.predict(X) == Y).item()
+
+
+def check_learning_rate(learning_rate: float) -> None:
+    """α must be a finite positive number."""
+    if not (isinstance(learning_rate, (int, float, np.floating)) and np.isfinite(learning_rate)) or learning_rate <= 0:
+        raise ValueError(f"learning rate must be a finite number > 0, got {learning_rate!r}")

@@ -1,0 +1,1 @@
+"""Icons, example CSVs and preset sessions, shipped inside the wheel."""
