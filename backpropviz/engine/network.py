@@ -86,11 +86,15 @@ class Network:
             raise ValueError(f"dtype must be float64 or float32, got {self.dtype}")
         self.init = init
         self.seed = seed
-        self.W: list[np.ndarray] = [np.empty((0, 0))]
-        self.b: list[np.ndarray] = [np.empty((0, 0))]
-        for W, b in initialize(self.layer_dims, init, seed):
-            self.W.append(W.astype(self.dtype))
-            self.b.append(b.astype(self.dtype))
+        # All parameters live in one flat vector θ (and all gradients in one flat vector) with W[l], b[l],
+        # dW[l], db[l] as views: the update is then two NumPy calls for the whole net, a snapshot is one
+        # copy, and one sum tells whether any parameter went non-finite.
+        self.theta, self.W, self.b = self._flat_views()
+        self.grad, self.dW, self.db = self._flat_views()
+        self._step_scratch = np.empty_like(self.theta)
+        for l, (W, b) in enumerate(initialize(self.layer_dims, init, seed), start=1):
+            self.W[l][...] = W
+            self.b[l][...] = b
         if parameters is not None:
             self.set_parameters(parameters)
         # The course's classic demonstration of a backprop bug: dW of this layer is doubled.
@@ -100,6 +104,29 @@ class Network:
         self.m = 0
 
     # ----------------------------------------------------------------- parameters
+    def _flat_views(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """A zero flat vector of every W[l], b[l] in order, and the (n_l, n_{l−1}) and (n_l, 1) views into it."""
+        dims = self.layer_dims
+        sizes = [n * n_prev + n for n, n_prev in zip(dims[1:], dims[:-1], strict=True)]
+        flat = np.zeros(sum(sizes), self.dtype)
+        W, b = [np.empty((0, 0), self.dtype)], [np.empty((0, 0), self.dtype)]
+        offset = 0
+        for n, n_prev in zip(dims[1:], dims[:-1], strict=True):
+            W.append(flat[offset : offset + n * n_prev].reshape(n, n_prev))
+            offset += n * n_prev
+            b.append(flat[offset : offset + n].reshape(n, 1))
+            offset += n
+        return flat, W, b
+
+    @property
+    def weight_slices(self) -> list[slice]:
+        """Where each W[l] sits in θ (index 0 unused), e.g. for per-layer gradient norms."""
+        slices, offset = [slice(0, 0)], 0
+        for n, n_prev in zip(self.layer_dims[1:], self.layer_dims[:-1], strict=True):
+            slices.append(slice(offset, offset + n * n_prev))
+            offset += n * n_prev + n
+        return slices
+
     def parameters(self) -> dict[str, np.ndarray]:
         """A copy of the parameters as the course's dict {"W1": …, "b1": …}."""
         params = {}
@@ -138,12 +165,12 @@ class Network:
         self.A = [X] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dA = [np.empty((n, m), dt) for n in dims]
-        self.dW = [np.empty((0, 0))] + [np.empty_like(W) for W in self.W[1:]]
-        self.db = [np.empty((0, 0))] + [np.empty_like(b) for b in self.b[1:]]
-        self._step_W = [np.empty((0, 0))] + [np.empty_like(W) for W in self.W[1:]]
-        self._step_b = [np.empty((0, 0))] + [np.empty_like(b) for b in self.b[1:]]
         self._cost_scratch = np.empty((1, m), dt)
         self.dAL_clipped = np.zeros((1, m), bool)
+        # correct = (#Y=0) + Σ_j [A_j > 0.5]·(2Y_j − 1): two NumPy calls per count, no allocation.
+        self._label_sign = (2.0 * Y - 1.0).reshape(-1).astype(np.float64)
+        self._negatives = int(np.count_nonzero(Y < 0.5))
+        self._predicted = np.empty(m)
 
     def _require_data(self) -> None:
         if self.X is None:
@@ -180,10 +207,8 @@ class Network:
             input_gradient(self.dZ[l], self.W[l], out=self.dA[l - 1])
 
     def update(self, learning_rate: float) -> None:
-        """Update: W[l] := W[l] − α dW[l]; b[l] := b[l] − α db[l], for every layer."""
-        for l in range(1, self.L + 1):
-            gradient_step(self.W[l], self.dW[l], learning_rate, self._step_W[l])
-            gradient_step(self.b[l], self.db[l], learning_rate, self._step_b[l])
+        """Update: W[l] := W[l] − α dW[l]; b[l] := b[l] − α db[l], all layers at once on θ."""
+        gradient_step(self.theta, self.grad, learning_rate, self._step_scratch)
 
     # ----------------------------------------------------------------- whole iterations
     def forward(self) -> None:
@@ -209,9 +234,16 @@ class Network:
         self._require_data()
         check_learning_rate(learning_rate)
         costs = np.empty(num_iterations)
-        for i in range(num_iterations):
-            costs[i] = self.iterate(learning_rate)
+        # A diverging run overflows on its way to inf/NaN; callers check the costs, not warnings.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for i in range(num_iterations):
+                costs[i] = self.iterate(learning_rate)
         return costs
+
+    def correct_count(self) -> int:
+        """How many training examples the current A[L] classifies right (A[L] > 0.5 ⇔ Y = 1)."""
+        np.greater(self.A[self.L].reshape(-1), 0.5, out=self._predicted)
+        return self._negatives + int(np.dot(self._predicted, self._label_sign))
 
     # ----------------------------------------------------------------- inference
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -221,9 +253,10 @@ class Network:
     def forward_fresh(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched."""
         A = np.asarray(X, dtype=self.dtype)
-        for l in range(1, self.L + 1):
-            Z = linear_forward(A, self.W[l], self.b[l])
-            A = self.g[l].forward(Z, np.empty_like(Z))
+        with np.errstate(over="ignore", invalid="ignore"):
+            for l in range(1, self.L + 1):
+                Z = linear_forward(A, self.W[l], self.b[l])
+                A = self.g[l].forward(Z, np.empty_like(Z))
         return Z, A
 
     def predict(self, X: np.ndarray) -> np.ndarray:

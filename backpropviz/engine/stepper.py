@@ -1,0 +1,613 @@
+"""The micro-step cursor: one iteration is F1 … FL, Cost, BL … B1, Update.
+
+The cursor sits between micro-steps: ``position`` counts the micro-steps done in the current
+``iteration`` (0 … 2L+1; the Update moves on to the next iteration at position 0). Each micro-step
+fills exactly its equation's quantities; ``value`` returns them read-only, or None while they are not
+computed in this iteration.
+
+Every path — ``step``, ``finish_iteration``, ``run``, ``goto`` and ``Network.train`` — calls the same
+Network methods, so they give bit-identical parameters. The past is kept as keyframes plus replay
+(history.py), events (hand edits, learning-rate changes, the planted bug) are part of the history and
+drop its redo future, and every micro-step is checked for divergence: at the first overflow the
+stepper stops on the last finite state and says where and why.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .history import DEFAULT_BUDGET_BYTES, Keyframes, Series
+from .losses import cost_from_logits
+from .network import Network, check_learning_rate
+
+# Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
+LOGIT_LIMIT = 709.0
+
+QUANTITIES = ("W", "b", "Z", "A", "dZ", "dW", "db", "dA")
+# Columns of the per-iteration record; then one ‖dW[l]‖² per layer.
+RECORD_COLUMNS = ("cost", "train_accuracy", "test_cost", "test_accuracy")
+
+
+@dataclass(frozen=True)
+class MicroStep:
+    """One micro-step: kind is forward, cost, backward or update; layer is 1…L for forward/backward."""
+
+    kind: str
+    layer: int = 0
+
+    @property
+    def label(self) -> str:
+        return {"forward": f"F{self.layer}", "backward": f"B{self.layer}", "cost": "Cost", "update": "Update"}[
+            self.kind
+        ]
+
+
+def micro_steps(L: int) -> list[MicroStep]:
+    """[F1, …, FL, Cost, BL, …, B1, Update] for an L-layer network."""
+    return (
+        [MicroStep("forward", l) for l in range(1, L + 1)]
+        + [MicroStep("cost")]
+        + [MicroStep("backward", l) for l in range(L, 0, -1)]
+        + [MicroStep("update")]
+    )
+
+
+@dataclass
+class Event:
+    """A change made by hand: ``kind`` is edit, learning_rate or planted_bug.
+
+    It takes effect at the start of ``iteration`` (an edit or planted bug restarts that iteration, so
+    nothing computed before it is kept). For undo it keeps where the cursor was and the future it
+    replaced: the later events and the records from ``iteration`` on.
+    """
+
+    iteration: int
+    kind: str
+    data: dict[str, Any]
+    position_before: int
+    position_after: int
+    replaced_events: list[Event] = field(default_factory=list, repr=False)
+    replaced_records: np.ndarray | None = field(default=None, repr=False)
+
+
+@dataclass
+class DivergenceReport:
+    """Where training first produced a non-finite (or out-of-range) quantity, and a likely cause."""
+
+    iteration: int
+    step: str
+    layer: int
+    quantity: str
+    bad_entries: int
+    total_entries: int
+    problem: str
+    cause: str
+
+    @property
+    def message(self) -> str:
+        where = f"iteration {self.iteration}, step {self.step}" + (f" (layer {self.layer})" if self.layer else "")
+        return (
+            f"Training diverged at {where}: {self.quantity} has {self.bad_entries} of {self.total_entries} "
+            f"entries {self.problem}. Likely cause: {self.cause}. The last finite state is kept."
+        )
+
+
+Listener = Callable[[str, "Stepper"], None]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _quietly(method: F) -> F:
+    """Overflow on the way to a divergence is expected and reported by the checks, not as warnings."""
+
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return method(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@dataclass
+class _Checkpoint:
+    """What back() needs after an Update done by micro-step: θ before it."""
+
+    iteration: int
+    theta: np.ndarray = field(repr=False)
+
+
+class Stepper:
+    """The micro-step cursor over a Network and a dataset, with history and divergence checks.
+
+    X (n_x, m), Y (1, m) are the training set; X_test, Y_test (n_x, k) an optional test set whose
+    cost and accuracy are recorded per iteration too.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        X: np.ndarray,
+        Y: np.ndarray,
+        learning_rate: float,
+        X_test: np.ndarray | None = None,
+        Y_test: np.ndarray | None = None,
+        memory_budget: int = DEFAULT_BUDGET_BYTES,
+    ) -> None:
+        check_learning_rate(learning_rate)
+        self.net = network
+        network.bind(X, Y)
+        self.X_test = None if X_test is None or X_test.shape[1] == 0 else np.asarray(X_test, network.dtype)
+        self.Y_test = None if self.X_test is None else np.asarray(Y_test, network.dtype)
+        self.L = network.L
+        self.steps = micro_steps(self.L)
+        self.initial_learning_rate = float(learning_rate)
+        self.learning_rate = float(learning_rate)
+        self.listeners: list[Listener] = []
+        self._theta_initial = network.theta.copy()
+        self._memory_budget = memory_budget
+        self._weight_slices = network.weight_slices[1:]
+        self._dW_flat = [network.grad[s] for s in self._weight_slices]
+        self._row = np.full(len(RECORD_COLUMNS) + self.L, np.nan)
+        self._start_new_history()
+
+    # ----------------------------------------------------------------- state
+    def _start_new_history(self) -> None:
+        self.iteration = 0
+        self.position = 0
+        self.furthest = 0
+        self.J: float | None = None
+        self.report: DivergenceReport | None = None
+        self.events: list[Event] = []
+        self.records = Series(width=len(self._row))
+        work = self.net.theta.size * self.net.m
+        self.keyframes = Keyframes(self.net.theta.nbytes, work, self._memory_budget)
+        self.keyframes.store(0, self.net.theta)
+        self._checkpoint: _Checkpoint | None = None
+
+    def series(self, name: str) -> np.ndarray:
+        """One per-iteration series, length ``furthest``: cost, train_accuracy, test_cost, test_accuracy
+        (NaN without a test set), or grad_norm, shape (n, L), holding ‖dW[l]‖ of each layer."""
+        table = self.records.values()
+        if name == "grad_norm":
+            return np.sqrt(table[:, len(RECORD_COLUMNS) :])
+        try:
+            return table[:, RECORD_COLUMNS.index(name)]
+        except ValueError:
+            raise ValueError(f"unknown series {name!r} (choose from {', '.join(RECORD_COLUMNS)}, grad_norm)") from None
+
+    @property
+    def last_step(self) -> MicroStep | None:
+        """The micro-step just done (Update when at position 0 of an iteration after the first)."""
+        if self.position > 0:
+            return self.steps[self.position - 1]
+        return self.steps[-1] if self.iteration > 0 else None
+
+    @property
+    def next_step(self) -> MicroStep:
+        return self.steps[self.position]
+
+    @property
+    def planted_bug_layer(self) -> int | None:
+        return self.net.planted_bug_layer
+
+    def is_filled(self, quantity: str, l: int) -> bool:
+        """Whether ``quantity`` of layer l is computed in the current iteration (W, b always are)."""
+        L, k = self.L, self.position
+        if quantity in ("W", "b") or (quantity == "A" and l == 0):
+            return True
+        if quantity in ("Z", "A"):
+            return k >= l
+        if quantity == "dA":
+            return k >= L + 1 if l == L else k >= 2 * L + 1 - l
+        if quantity in ("dZ", "dW", "db"):
+            return k >= 2 * L + 2 - l
+        raise ValueError(f"unknown quantity {quantity!r} (choose from {', '.join(QUANTITIES)})")
+
+    def value(self, quantity: str, l: int = 0) -> np.ndarray | None:
+        """A read-only view of ``quantity`` of layer l (A of layer 0 is X, dA of layer 0 is dA0), or None."""
+        if not 0 <= l <= self.L or (l == 0 and quantity not in ("A", "dA")):
+            raise ValueError(f"{quantity}{l}: layer must be in 1…{self.L} (0 only for A0 = X and dA0)")
+        if not self.is_filled(quantity, l):
+            return None
+        array = getattr(self.net, quantity)[l].view()
+        array.flags.writeable = False
+        return array
+
+    @property
+    def current_cost(self) -> float | None:
+        """J of this iteration once the Cost step is done, else None."""
+        return self.J if self.position > self.L else None
+
+    def dAL_clipped(self) -> np.ndarray | None:
+        """Where A[L] was clipped into [ε, 1−ε] to display dA[L]; None before the Cost step."""
+        return self.net.dAL_clipped if self.is_filled("dA", self.L) else None
+
+    # ----------------------------------------------------------------- notifications
+    def _notify(self, kind: str) -> None:
+        for listener in list(self.listeners):
+            listener(kind, self)
+
+    # ----------------------------------------------------------------- one micro-step
+    def _do_step(self, step: MicroStep) -> DivergenceReport | None:
+        """Compute one micro-step's quantities and check them; None when all is finite."""
+        net = self.net
+        if step.kind != "update":
+            # A micro-step of the new iteration overwrites the old one's buffers: the shortcut back
+            # over the last Update is gone.
+            self._checkpoint = None
+        if step.kind == "forward":
+            net.forward_layer(step.layer)
+            return self._check_forward(step.layer)
+        if step.kind == "cost":
+            self.J = net.compute_cost()
+            net.compute_output_dA()
+            return self._check_cost(self.J)
+        if step.kind == "backward":
+            net.backward_layer(step.layer, need_dA_prev=True)
+            return None
+        new = self.iteration >= self.furthest
+        if new:
+            self._record_iteration(self.J)
+        self._checkpoint = _Checkpoint(self.iteration, net.theta.copy())
+        net.update(self.learning_rate)
+        report = self._check_update()
+        if report is not None:
+            np.copyto(net.theta, self._checkpoint.theta)
+            if new:
+                self._truncate_series(self.iteration)
+        return report
+
+    def _advance(self) -> None:
+        """Move the cursor past the micro-step just done; after Update enter the next iteration."""
+        self.position += 1
+        if self.position == len(self.steps):
+            self.position = 0
+            self.iteration += 1
+            self._enter_iteration(self.iteration)
+
+    @_quietly
+    def step(self) -> bool:
+        """Take the next micro-step; False (and nothing changes) if it would diverge."""
+        if self.report is not None:
+            return False
+        report = self._do_step(self.next_step)
+        if report is not None:
+            self._diverged(report)
+            return False
+        self._advance()
+        self._notify("step")
+        return True
+
+    @_quietly
+    def finish_iteration(self) -> DivergenceReport | None:
+        """Micro-step until this iteration's Update is done; returns a divergence report if it stops early."""
+        self._steps_to(self.iteration + 1, 0)
+        self._notify("iteration")
+        return self.report
+
+    def _steps_to(self, t: int, position: int) -> None:
+        """Micro-step from here to (t, position), which must not lie behind the cursor, or to a divergence."""
+        while (self.iteration, self.position) < (t, position) and self.report is None:
+            report = self._do_step(self.next_step)
+            if report is not None:
+                self._diverged(report)
+                return
+            self._advance()
+
+    @_quietly
+    def step_backward_phase(self) -> bool:
+        """The next backward micro-step; before the Cost is computed, run forward through the Cost instead."""
+        if self.next_step.kind in ("forward", "cost"):
+            self._steps_to(self.iteration, self.L + 1)
+            self._notify("step")
+            return self.report is None
+        return self.step()
+
+    # ----------------------------------------------------------------- whole iterations
+    @_quietly
+    def run(self, n: int) -> DivergenceReport | None:
+        """Complete n iterations (the current one first, by micro-steps if it is under way).
+
+        Returns early with the divergence report rather than raising.
+        """
+        if n <= 0 or self.report is not None:
+            return self.report
+        target = self.iteration + n
+        self._steps_to(self.iteration + (self.position > 0), 0)
+        self._iterate_to(target)
+        self._notify("run")
+        return self.report
+
+    def _iterate_to(self, target: int) -> None:
+        """Whole iterations up to the start of ``target``, checked and recorded where new."""
+        net = self.net
+        while self.iteration < target and self.report is None:
+            t = self.iteration
+            # Network.iterate, opened up so that the new iteration's record is taken before the Update.
+            net.forward()
+            J = net.compute_cost()
+            net.backward()
+            new = t >= self.furthest
+            if new:
+                self._record_iteration(J)
+            net.update(self.learning_rate)
+            if new:
+                report = self._check_iteration(J)
+                if report is not None:
+                    self._truncate_series(t)
+                    self._stop_inside(t, report)
+                    return
+            self.iteration = t + 1
+            self._enter_iteration(t + 1)
+        self._checkpoint = None
+
+    def _check_iteration(self, J: float) -> DivergenceReport | None:
+        """The micro-steps' checks, in their order, on the buffers a whole iteration left behind."""
+        for l in range(1, self.L + 1):
+            report = self._check_forward(l)
+            if report is not None:
+                return report
+        return self._check_cost(J) or self._check_update()
+
+    def _stop_inside(self, t: int, report: DivergenceReport) -> None:
+        """Iteration t went bad at ``report.step``: rebuild the state just before that micro-step."""
+        index = next(i for i, s in enumerate(self.steps) if s.label == report.step)
+        self._restore(t, index, from_keyframe=True)
+        self._diverged(report)
+
+    # ----------------------------------------------------------------- checks
+    def _bad(self, array: np.ndarray, problem: str, mask: np.ndarray | None = None) -> tuple[int, int, str]:
+        bad = ~np.isfinite(array) if mask is None else mask
+        return int(np.count_nonzero(bad)), array.size, problem
+
+    def _check_forward(self, l: int) -> DivergenceReport | None:
+        Z = self.net.Z[l]
+        if l == self.L:
+            return self._check_logits(Z)
+        if not math.isfinite(Z.sum()):
+            count = self._bad(Z, "that are NaN or infinite")
+            if count[0] == 0:
+                count = (Z.size, Z.size, "whose sum overflows float64")
+            return self._report(f"F{l}", l, f"Z{l}", count)
+        return None
+
+    def _check_logits(self, Z: np.ndarray) -> DivergenceReport | None:
+        """Z[L] must be finite and within exp's range; Σ Z² ≤ 709² clears both in one call."""
+        flat = Z.reshape(-1)
+        if np.dot(flat, flat) <= LOGIT_LIMIT**2:
+            return None
+        label, L = f"F{self.L}", self.L
+        if not np.all(np.isfinite(Z)):
+            return self._report(label, L, f"Z{L}", self._bad(Z, "that are NaN or infinite"))
+        beyond = np.abs(Z) > LOGIT_LIMIT
+        if beyond.any():
+            return self._report(label, L, f"Z{L}", self._bad(Z, "beyond exp's range (|Z| > 709)", beyond))
+        return None
+
+    def _check_cost(self, J: float) -> DivergenceReport | None:
+        if math.isfinite(J):
+            return None
+        return self._report("Cost", 0, "J", (1, 1, "that is not finite"))
+
+    def _check_update(self) -> DivergenceReport | None:
+        net = self.net
+        if math.isfinite(net.theta.sum()):
+            return None
+        for l in range(1, self.L + 1):
+            for name, array in ((f"W{l}", net.W[l]), (f"b{l}", net.b[l])):
+                count = self._bad(array, "that are NaN or infinite")
+                if count[0]:
+                    return self._report("Update", l, name, count)
+        return self._report("Update", 0, "θ", (net.theta.size, net.theta.size, "whose sum overflows float64"))
+
+    def _report(self, step: str, layer: int, quantity: str, count: tuple[int, int, str]) -> DivergenceReport:
+        return DivergenceReport(self.iteration, step, layer, quantity, count[0], count[1], count[2], "")
+
+    def _cause(self) -> str:
+        """A best guess at why, read from the last finite parameters."""
+        net = self.net
+        sizes = [np.abs(net.theta[s]).max(initial=0.0) for s in self._weight_slices]
+        layer = int(np.argmax(sizes)) + 1
+        biggest = sizes[layer - 1]
+        if biggest > 100:
+            return f"learning rate {self.learning_rate:g} too large: |W{layer}| grew to {biggest:.0e}"
+        if np.abs(net.X).max() > 1e3:
+            return "the input features are very large: standardise them"
+        return f"learning rate {self.learning_rate:g} too large, or weights initialised too large"
+
+    def _diverged(self, report: DivergenceReport) -> None:
+        report.cause = self._cause()
+        self.report = report
+        self._notify("diverged")
+
+    # ----------------------------------------------------------------- history
+    def _record_iteration(self, J: float | None) -> None:
+        """Store iteration t's cost, accuracies and ‖dW‖² per layer (the buffers still hold them)."""
+        net, row = self.net, self._row
+        row[0] = J
+        row[1] = net.correct_count() / net.m
+        if self.X_test is not None:
+            Z_L, A_L = net.forward_fresh(self.X_test)
+            row[2] = cost_from_logits(Z_L, self.Y_test)
+            row[3] = np.mean((A_L > 0.5) == (self.Y_test > 0.5)).item()
+        for l, dW in enumerate(self._dW_flat, start=len(RECORD_COLUMNS)):
+            row[l] = np.dot(dW, dW)
+        self.records.set(self.iteration, row)
+        self.furthest = self.iteration + 1
+
+    def _enter_iteration(self, t: int) -> None:
+        """At the start of iteration t: apply its events, keep a keyframe if one is due."""
+        for event in self.events:
+            if event.iteration == t:
+                self._apply(event)
+        if t not in self.keyframes and self.keyframes.wants(t):
+            self.keyframes.store(t, self.net.theta)
+
+    def _settings_as_of(self, t: int) -> None:
+        """Learning rate and planted bug as the events up to iteration t left them."""
+        self.learning_rate = self.initial_learning_rate
+        self.net.planted_bug_layer = None
+        for event in self.events:
+            if event.iteration <= t and event.kind != "edit":
+                self._apply(event)
+
+    def _restore(self, t: int, position: int, from_keyframe: bool = False) -> None:
+        """Rebuild the exact state at iteration t, ``position`` micro-steps in.
+
+        Ahead of the cursor it simply computes on; behind it (or when the current buffers cannot be
+        trusted) it starts from the last keyframe at or before t and replays.
+        """
+        self.report = None
+        if not from_keyframe and (t, position) >= (self.iteration, self.position):
+            if t > self.iteration:
+                self._steps_to(self.iteration + (self.position > 0), 0)
+        else:
+            if 0 not in self.keyframes:
+                self._rebuild_first_keyframe()
+            start, theta = self.keyframes.nearest(t)
+            np.copyto(self.net.theta, theta)
+            self._settings_as_of(start)
+            self.iteration, self.position = start, 0
+            self._checkpoint = None
+        self._iterate_to(t)
+        self._steps_to(t, position)
+
+    def _rebuild_first_keyframe(self) -> None:
+        """θ at the start of iteration 0: the initial parameters with iteration 0's events applied."""
+        np.copyto(self.net.theta, self._theta_initial)
+        self._settings_as_of(0)
+        for event in self.events:
+            if event.iteration == 0 and event.kind == "edit":
+                self._apply(event)
+        self.keyframes.store(0, self.net.theta)
+
+    @_quietly
+    def goto(self, iteration: int, position: int = 0) -> DivergenceReport | None:
+        """Jump to any iteration and micro-step, past (replayed exactly) or future (trained)."""
+        if iteration < 0 or not 0 <= position < len(self.steps):
+            raise ValueError(f"no such point: iteration {iteration}, position {position}")
+        self._restore(iteration, position)
+        self._notify("goto")
+        return self.report
+
+    @_quietly
+    def back(self) -> bool:
+        """Undo the last micro-step or hand-made event; False at the very start."""
+        self.report = None
+        last = self.events[-1] if self.events else None
+        if last is not None and (last.iteration, last.position_after) == (self.iteration, self.position):
+            self._undo_event(last)
+        elif self.position > 0:
+            # Each buffer is written by exactly one micro-step per iteration, so stepping back only
+            # has to forget that the last one was done.
+            self.position -= 1
+        elif self.iteration > 0:
+            checkpoint = self._checkpoint
+            if checkpoint is not None and checkpoint.iteration == self.iteration - 1:
+                np.copyto(self.net.theta, checkpoint.theta)
+                self._settings_as_of(self.iteration - 1)
+                self.iteration -= 1
+                self.position = len(self.steps) - 1
+                self._checkpoint = None
+            else:
+                self._restore(self.iteration - 1, len(self.steps) - 1)
+        else:
+            return False
+        self._notify("back")
+        return True
+
+    # ----------------------------------------------------------------- events
+    def _apply(self, event: Event) -> None:
+        if event.kind == "edit":
+            getattr(self.net, event.data["name"][0])[event.data["layer"]][event.data["index"]] = event.data["value"]
+        elif event.kind == "learning_rate":
+            self.learning_rate = event.data["value"]
+        else:
+            self.net.planted_bug_layer = event.data["value"]
+
+    @_quietly
+    def _add_event(self, kind: str, data: dict[str, Any], restarts_iteration: bool) -> None:
+        """Record an event at the current iteration: the redo future is dropped."""
+        t = self.iteration
+        self.report = None
+        position_after = 0 if restarts_iteration else self.position
+        event = Event(t, kind, data, self.position, position_after)
+        event.replaced_events = [e for e in self.events if e.iteration > t]
+        event.replaced_records = self.records.values()[t:].copy()
+        self.events = [e for e in self.events if e.iteration <= t] + [event]
+        self._truncate_future(t)
+        self._apply(event)
+        self.position = position_after
+        self.keyframes.store(t, self.net.theta)
+        self._checkpoint = None
+        self._notify(kind)
+
+    def _truncate_future(self, t: int) -> None:
+        """Iteration t's start was rewritten: forget its keyframes and every record from t on."""
+        self.keyframes.drop_from(t)
+        self._truncate_series(t)
+
+    def _truncate_series(self, t: int) -> None:
+        self.furthest = min(self.furthest, t)
+        self.records.truncate(t)
+
+    def _undo_event(self, event: Event) -> None:
+        """Take the event back, with the future it had replaced."""
+        t = self.iteration
+        self.events.pop()
+        self.events.extend(event.replaced_events)
+        self._truncate_future(t)
+        for i, row in enumerate(event.replaced_records, start=t):
+            self.records.set(i, row)
+        self.furthest = t + len(event.replaced_records)
+        self._restore(t, event.position_before, from_keyframe=True)
+
+    def set_parameter(self, name: str, index: tuple[int, int], value: float) -> None:
+        """A hand edit of one weight or bias, e.g. ``set_parameter("W2", (0, 1), 0.5)``.
+
+        It restarts the current iteration (everything computed from the old value is stale); back()
+        removes it again.
+        """
+        kind, layer_text = name[:1], name[1:]
+        if kind not in ("W", "b") or not layer_text.isdigit() or not 1 <= int(layer_text) <= self.L:
+            raise ValueError(f"{name!r} is not a parameter (W1…W{self.L}, b1…b{self.L})")
+        layer = int(layer_text)
+        shape = getattr(self.net, kind)[layer].shape
+        index = tuple(int(i) for i in index)
+        if len(index) != 2 or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
+            raise ValueError(f"{name}{list(index)} is outside {name}'s shape {shape}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"{name}{list(index)}: the new value must be a finite number, got {value}")
+        self._add_event("edit", {"name": name, "layer": layer, "index": index, "value": value}, True)
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """Change α from this iteration's Update on (an event: back() restores the old one)."""
+        check_learning_rate(learning_rate)
+        self._add_event("learning_rate", {"value": float(learning_rate)}, False)
+
+    def set_planted_bug(self, layer: int | None) -> None:
+        """Double dW of ``layer`` from this iteration on (None removes the bug); restarts the iteration."""
+        if layer is not None and not 1 <= layer <= self.L:
+            raise ValueError(f"planted bug layer must be in 1…{self.L} or None, got {layer}")
+        self._add_event("planted_bug", {"value": layer}, True)
+
+    @_quietly
+    def reset(self) -> None:
+        """Back to the initial parameters and learning rate, with an empty history."""
+        np.copyto(self.net.theta, self._theta_initial)
+        self.learning_rate = self.initial_learning_rate
+        self.net.planted_bug_layer = None
+        self._start_new_history()
+        self._notify("reset")
+
+    # ----------------------------------------------------------------- memory
+    @property
+    def history_nbytes(self) -> int:
+        """Bytes held by the keyframes and the series."""
+        return self.keyframes.nbytes + self.records.nbytes

@@ -1,0 +1,377 @@
+"""The micro-step cursor: bit-identity of every path, exact undo and rewind, events, divergence, memory."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+from backpropviz.engine.network import Network
+from backpropviz.engine.stepper import Stepper, micro_steps
+
+
+def flower_stepper(flower, learning_rate=1.2, **kwargs):
+    X, Y = flower
+    return Stepper(Network([2, 4, 1], "tanh", seed=3), X, Y, learning_rate, **kwargs)
+
+
+def snapshot(stepper):
+    """Everything the views can read: cursor, parameters, every filled quantity, J, series, settings."""
+    state = {
+        "cursor": (stepper.iteration, stepper.position),
+        "theta": stepper.net.theta.copy(),
+        "J": stepper.current_cost,
+        "lr": stepper.learning_rate,
+        "bug": stepper.planted_bug_layer,
+        # the past; a step may add to the known future, which back() keeps as it replays identically
+        "records": stepper.records.values()[: stepper.iteration].copy(),
+    }
+    for q in ("W", "b", "Z", "A", "dZ", "dW", "db", "dA"):
+        for l in range(0 if q in ("A", "dA") else 1, stepper.L + 1):
+            value = stepper.value(q, l)
+            state[f"{q}{l}"] = None if value is None else value.copy()
+    return state
+
+
+def assert_same(a, b):
+    assert a.keys() == b.keys()
+    for key in a:
+        if isinstance(a[key], np.ndarray):
+            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+            assert a[key].tobytes() == b[key].tobytes(), key
+        else:
+            assert a[key] == b[key], key
+
+
+def test_micro_step_order():
+    assert [s.label for s in micro_steps(3)] == ["F1", "F2", "F3", "Cost", "B3", "B2", "B1", "Update"]
+
+
+def test_each_micro_step_fills_exactly_its_equation(flower):
+    s = flower_stepper(flower)
+    assert s.value("Z", 1) is None and s.value("W", 1) is not None
+    s.step()  # F1
+    assert s.value("Z", 1) is not None and s.value("A", 1) is not None and s.value("Z", 2) is None
+    s.step()  # F2
+    assert s.value("A", 2) is not None and s.current_cost is None and s.value("dA", 2) is None
+    s.step()  # Cost
+    assert s.current_cost == pytest.approx(0.693, abs=1e-3)
+    assert s.value("dA", 2) is not None and s.value("dZ", 2) is None
+    s.step()  # B2
+    assert all(s.value(q, 2) is not None for q in ("dZ", "dW", "db")) and s.value("dA", 1) is not None
+    assert s.value("dW", 1) is None and s.value("dA", 0) is None
+    s.step()  # B1
+    assert s.value("dW", 1) is not None and s.value("dA", 0) is not None
+    assert s.last_step.label == "B1" and s.next_step.label == "Update"
+    W1 = s.value("W", 1).copy()
+    s.step()  # Update
+    assert (s.iteration, s.position) == (1, 0) and s.last_step.label == "Update"
+    assert s.value("Z", 1) is None and not np.array_equal(W1, s.value("W", 1))
+    assert len(s.series("cost")) == 1
+
+
+def test_values_are_read_only(flower):
+    s = flower_stepper(flower)
+    with pytest.raises(ValueError, match="read-only"):
+        s.value("W", 1)[0, 0] = 5.0
+
+
+@pytest.mark.parametrize("k", [1, 7, 40])
+def test_micro_steps_run_and_train_are_bit_identical(flower, k):
+    X, Y = flower
+    micro = flower_stepper(flower)
+    for _ in range(k * len(micro.steps)):
+        assert micro.step()
+    ran = flower_stepper(flower)
+    ran.run(k)
+    mixed = flower_stepper(flower)
+    mixed.step()
+    mixed.step()
+    mixed.run(k)  # finishes the started iteration first, then k − 1 more
+    net = Network([2, 4, 1], "tanh", seed=3)
+    net.bind(X, Y)
+    costs = net.train(k, 1.2)
+    for other in (ran, mixed):
+        assert other.net.theta.tobytes() == micro.net.theta.tobytes()
+    assert net.theta.tobytes() == micro.net.theta.tobytes()
+    np.testing.assert_array_equal(micro.series("cost"), costs)
+    np.testing.assert_array_equal(ran.series("cost"), costs)
+
+
+def test_series_match_the_network(flower):
+    _, Y = flower
+    s = flower_stepper(flower)
+    s.run(30)
+    acc = s.series("train_accuracy")
+    norms = s.series("grad_norm")
+    assert acc.shape == (30,) and norms.shape == (30, 2)
+    s.goto(29, len(s.steps) - 1)  # just before the last Update
+    assert acc[29] == np.mean((s.value("A", 2) > 0.5) == Y)
+    assert norms[29, 0] == pytest.approx(np.linalg.norm(s.value("dW", 1)), rel=1e-12)
+    assert np.isnan(s.series("test_cost")).all()
+    with pytest.raises(ValueError, match="unknown series"):
+        s.series("loss")
+
+
+def test_test_set_is_recorded(flower):
+    X, Y = flower
+    s = Stepper(Network([2, 4, 1], "tanh", seed=3), X[:, :300], Y[:, :300], 1.2, X[:, 300:], Y[:, 300:])
+    s.run(5)
+    net = Network([2, 4, 1], "tanh", seed=3)
+    net.bind(X[:, :300], Y[:, :300])
+    net.train(4, 1.2)
+    assert s.series("test_accuracy")[4] == net.accuracy(X[:, 300:], Y[:, 300:])
+    assert np.isfinite(s.series("test_cost")).all()
+
+
+def test_finish_iteration_and_backward_phase(flower):
+    s = flower_stepper(flower)
+    s.step()
+    s.finish_iteration()
+    assert (s.iteration, s.position) == (1, 0)
+    assert s.step_backward_phase()  # runs forward through the Cost
+    assert s.last_step.label == "Cost"
+    assert s.step_backward_phase()
+    assert s.last_step.label == "B2"
+
+
+def test_back_restores_bit_identical_state_after_every_kind_of_move(flower):
+    s = flower_stepper(flower)
+    s.run(3)
+    for action in ("step", "step", "step", "finish", "step", "run", "edit", "lr", "bug", "step", "goto"):
+        before = snapshot(s)
+        if action == "step":
+            s.step()
+        elif action == "finish":
+            s.finish_iteration()
+            s.back()
+            before = snapshot(s)
+            s.step()
+        elif action == "run":
+            s.run(5)
+            s.back()
+            before = snapshot(s)
+            s.step()
+        elif action == "edit":
+            s.set_parameter("W2", (0, 1), 0.75)
+        elif action == "lr":
+            s.set_learning_rate(0.5)
+        elif action == "bug":
+            s.set_planted_bug(1)
+        else:
+            s.goto(1, 3)
+            s.back()
+            before = snapshot(s)
+            s.step()
+        s.back()
+        assert_same(snapshot(s), before)
+
+
+def test_random_walk_of_step_back_goto_edit_matches_a_fresh_replay(flower):
+    """Property-style: after any seeded sequence, the state equals a fresh stepper driven to the same point."""
+    rng = np.random.RandomState(2024)
+    s = flower_stepper(flower)
+    history = []
+    for _ in range(400):
+        action = rng.choice(["step", "step", "step", "back", "back", "goto", "run", "edit", "lr"])
+        before = snapshot(s)
+        if action == "step":
+            s.step()
+        elif action == "back":
+            s.back()
+        elif action == "goto":
+            s.goto(int(rng.randint(0, s.iteration + 3)), int(rng.randint(0, len(s.steps))))
+        elif action == "run":
+            s.run(int(rng.randint(1, 20)))
+        elif action == "edit":
+            name = f"{rng.choice(['W', 'b'])}{rng.randint(1, 3)}"
+            shape = s.value(name[0], int(name[1])).shape
+            edit = (name, (rng.randint(shape[0]), rng.randint(shape[1])), rng.randn())
+            s.set_parameter(*edit)
+        else:
+            learning_rate = float(rng.choice([0.5, 1.2, 2.0]))
+            s.set_learning_rate(learning_rate)
+        history.append(action)
+        if action in ("step", "edit", "lr"):
+            s.back()
+            assert_same(snapshot(s), before)
+            if action == "step":
+                s.step()
+            elif action == "edit":
+                s.set_parameter(*edit)
+            else:
+                s.set_learning_rate(learning_rate)
+    # replay what the stepper says happened: its events, then goto the cursor, on a fresh stepper
+    fresh = flower_stepper(flower)
+    target = (s.iteration, s.position)
+    for event in s.events:
+        fresh.goto(event.iteration, event.position_before)
+        if event.kind == "edit":
+            fresh.set_parameter(event.data["name"], event.data["index"], event.data["value"])
+        else:
+            fresh.set_learning_rate(event.data["value"])
+    fresh.goto(*target)
+    assert_same(snapshot(fresh), snapshot(s))
+    assert len(history) == 400 and len(s.events) > 3
+
+
+def test_goto_far_past_after_the_budget_forced_spacing_is_exact(flower):
+    s = flower_stepper(flower, memory_budget=20_000)  # room for a few dozen keyframes only
+    s.run(3000)
+    assert s.keyframes.spacing >= 64
+    assert s.keyframes.nbytes <= 20_000
+    s.goto(1234, 4)
+    X, Y = flower
+    net = Network([2, 4, 1], "tanh", seed=3)
+    net.bind(X, Y)
+    net.train(1234, 1.2)
+    for l in (1, 2):
+        net.forward_layer(l)
+    assert s.net.theta.tobytes() == net.theta.tobytes()
+    assert s.value("A", 2).tobytes() == net.A[2].tobytes()
+    assert s.current_cost == net.compute_cost()
+    assert len(s.series("cost")) == 3000  # the known future is kept
+
+
+def test_undo_depth_of_a_thousand_micro_steps(flower):
+    s = flower_stepper(flower)
+    start = snapshot(s)
+    for _ in range(1200):
+        s.step()
+    for _ in range(1200):
+        assert s.back()
+    assert_same(snapshot(s), {**start, "records": snapshot(s)["records"]})
+    assert not s.back()  # nothing before the start
+
+
+def test_an_edit_changes_the_next_forward_pass_and_back_removes_it(flower):
+    s = flower_stepper(flower)
+    s.run(10)
+    s.step()
+    Z_before = s.value("Z", 1).copy()
+    s.set_parameter("W1", (0, 0), 3.0)
+    assert (s.iteration, s.position) == (10, 0)  # the iteration restarts: Z1 is stale
+    assert s.value("W", 1)[0, 0] == 3.0
+    s.step()
+    assert not np.array_equal(s.value("Z", 1), Z_before)
+    s.back()
+    s.back()  # the edit
+    assert (s.iteration, s.position) == (10, 1)
+    np.testing.assert_array_equal(s.value("Z", 1), Z_before)
+
+
+def test_an_edit_drops_the_redo_future_and_is_replayed_by_goto(flower):
+    s = flower_stepper(flower)
+    s.run(50)
+    s.goto(20)
+    future = s.series("cost").copy()
+    s.set_parameter("b2", (0, 0), -1.0)
+    assert len(s.series("cost")) == 20
+    s.back()  # undoing the edit brings the replaced future back
+    np.testing.assert_array_equal(s.series("cost"), future)
+    s.set_parameter("b2", (0, 0), -1.0)
+    s.run(10)
+    theta_30 = s.net.theta.copy()
+    s.goto(5)
+    s.goto(30)
+    assert s.net.theta.tobytes() == theta_30.tobytes()
+
+
+def test_learning_rate_change_is_an_undoable_event(flower):
+    s = flower_stepper(flower)
+    s.step()
+    s.set_learning_rate(0.1)
+    assert s.learning_rate == 0.1 and (s.iteration, s.position) == (0, 1)
+    s.back()
+    assert s.learning_rate == 1.2 and (s.iteration, s.position) == (0, 1)
+    with pytest.raises(ValueError, match="learning rate"):
+        s.set_learning_rate(-1)
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "value", "message"),
+    [
+        ("W3", (0, 0), 1.0, "not a parameter"),
+        ("Z1", (0, 0), 1.0, "not a parameter"),
+        ("W1", (4, 0), 1.0, "outside"),
+        ("b2", (0, 0), float("nan"), "finite"),
+    ],
+)
+def test_bad_edits_are_refused_and_change_nothing(flower, name, index, value, message):
+    s = flower_stepper(flower)
+    before = snapshot(s)
+    with pytest.raises(ValueError, match=message):
+        s.set_parameter(name, index, value)
+    assert_same(snapshot(s), before)
+
+
+def test_planted_bug_doubles_dW_of_its_layer(flower):
+    s = flower_stepper(flower)
+    s.goto(0, 5)  # after B1
+    dW1, dW2 = s.value("dW", 1).copy(), s.value("dW", 2).copy()
+    s.set_planted_bug(1)
+    s.goto(0, 5)
+    np.testing.assert_array_equal(s.value("dW", 1), 2 * dW1)
+    np.testing.assert_array_equal(s.value("dW", 2), dW2)
+    s.back()  # the goto's last micro-step
+    s.goto(0, 0)
+    s.back()  # the bug itself
+    assert s.planted_bug_layer is None
+
+
+def test_large_learning_rate_stops_with_a_report_and_finite_parameters(flower):
+    s = flower_stepper(flower, learning_rate=1e3)
+    report = s.run(1000)
+    assert report is not None and s.report is report
+    assert report.step == "F2" and report.layer == 2 and report.quantity == "Z2"
+    assert report.bad_entries > 0 and report.total_entries == 400
+    assert "learning rate 1000 too large" in report.cause
+    assert f"iteration {report.iteration}" in report.message
+    assert np.isfinite(s.net.theta).all()
+    assert (s.iteration, s.position) == (report.iteration, 1)
+    assert len(s.series("cost")) == report.iteration
+    assert not s.step()  # stays paused on the last finite state
+    micro = flower_stepper(flower, learning_rate=1e3)
+    while micro.step():
+        pass
+    assert (micro.report.iteration, micro.report.step) == (report.iteration, report.step)
+    assert micro.net.theta.tobytes() == s.net.theta.tobytes()
+
+
+def test_overflowing_parameters_are_caught_at_the_update(flower):
+    X, Y = flower
+    net = Network([2, 4, 1], "relu", seed=3)
+    s = Stepper(net, X, Y, 1e300)
+    report = s.run(10)
+    assert report is not None
+    assert np.isfinite(s.net.theta).all()
+    s.goto(0)
+    s.set_learning_rate(0.1)  # an event clears the report
+    assert s.report is None and s.run(5) is None
+
+
+def test_listeners_hear_every_change(flower):
+    s = flower_stepper(flower)
+    heard = []
+    s.listeners.append(lambda kind, stepper: heard.append(kind))
+    s.step()
+    s.back()
+    s.run(2)
+    s.goto(1)
+    s.set_learning_rate(0.5)
+    s.reset()
+    assert heard == ["step", "back", "run", "goto", "learning_rate", "reset"]
+    assert (s.iteration, s.position) == (0, 0) and s.learning_rate == 1.2
+
+
+def test_memory_stays_within_the_budget_over_100k_iterations(flower):
+    budget = 5_000_000
+    tracemalloc.start()
+    s = flower_stepper(flower, memory_budget=budget)
+    base = tracemalloc.get_traced_memory()[0]
+    s.run(100_000)
+    grown = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert len(s.series("cost")) == 100_000
+    # the keyframes keep to their budget; the series (6 floats an iteration) come on top
+    assert s.keyframes.nbytes <= budget
+    assert grown <= budget + s.records.nbytes + 1_000_000
