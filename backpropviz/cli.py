@@ -11,15 +11,19 @@ import json
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn, TextIO
 
 import numpy as np
 
 from .engine.activations import ACTIVATIONS
+from .engine.datasets import GENERATORS, Dataset, DatasetError, load_csv, toy_dataset
 from .engine.init import INIT_SCHEMES
 from .engine.network import Network, check_learning_rate
 
 PROGRESS_WIDTH = 30
+COURSE_DATASET = "flower"
+DEFAULT_TEST_SHARE = 0.2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,9 +62,38 @@ def _hidden_layers(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"layer sizes must be positive whole numbers: {exc}") from None
 
 
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value < 1.0:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
+    return value
+
+
+def _noise(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number ≥ 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="backpropviz train", description="Train a network headless and print its cost.")
-    parser.add_argument("--dataset", default="flower", help="toy set name or a CSV path (default: flower)")
+    names = ", ".join(GENERATORS)
+    parser.add_argument("--dataset", default="flower", help=f"{names}, or a CSV path (default: flower)")
+    parser.add_argument("--samples", type=_positive_int, help="number of points of a toy set (default: its own)")
+    parser.add_argument("--noise", type=_noise, help="noise of a toy set (default: its own)")
+    parser.add_argument("--data-seed", type=int, help="seed of a toy set (default: its own; flower's is 1)")
+    parser.add_argument(
+        "--test-share", type=_share,
+        help="share of points held out for testing (default 0 for flower, to keep the course's numbers; else 0.2)",
+    )
+    parser.add_argument("--standardize", action="store_true", help="standardise the features (train mean/std)")
     parser.add_argument("--layers", type=_hidden_layers, default=[4], help="hidden layer sizes, e.g. 4 or 20,7,5")
     parser.add_argument("--activation", default="tanh", choices=list(ACTIVATIONS), help="hidden activation")
     parser.add_argument("--init", default="scaled_normal", choices=list(INIT_SCHEMES), help="weight init")
@@ -71,6 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dtype", default="float64", choices=["float64", "float32"])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     return parser
+
+
+def load_dataset(args: argparse.Namespace) -> Dataset:
+    """The --dataset … options as a split Dataset; a DatasetError says what is wrong."""
+    test_share = args.test_share
+    if test_share is None:
+        test_share = 0.0 if args.dataset == COURSE_DATASET else DEFAULT_TEST_SHARE
+    if args.dataset in GENERATORS:
+        return toy_dataset(
+            args.dataset, args.samples, args.noise, args.data_seed, test_share=test_share,
+            standardize=args.standardize,
+        )
+    if args.samples is not None or args.noise is not None or args.data_seed is not None:
+        raise DatasetError("--samples, --noise and --data-seed apply to toy sets, not to a CSV file")
+    if not args.dataset.lower().endswith((".csv", ".tsv", ".txt")) and not Path(args.dataset).exists():
+        raise DatasetError(f"unknown data set {args.dataset!r}; valid names: {', '.join(GENERATORS)}, or a CSV path")
+    return load_csv(Path(args.dataset)).resplit(test_share=test_share, standardize=args.standardize)
 
 
 def _progress(out: TextIO, done: int, total: int, cost: float) -> None:
@@ -84,11 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run ``backpropviz train``; returns 0, 1 if training diverged, 2 for bad arguments."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .engine import datasets
-
     try:
-        data = datasets.load_for_cli(args.dataset)
-    except ValueError as exc:
+        data = load_dataset(args)
+    except DatasetError as exc:
         parser.error(f"argument --dataset: {exc}")
     layer_dims = [data.X.shape[0], *args.layers, 1]
     network = Network(layer_dims, args.activation, init=args.init, seed=args.seed, dtype=args.dtype)
@@ -120,7 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         record = {
             "layer_dims": layer_dims,
             "settings": {
-                "dataset": args.dataset, "activation": args.activation, "init": args.init,
+                "dataset": args.dataset, "samples": data.m + data.m_test, "noise": args.noise,
+                "data_seed": args.data_seed, "test_share": data.test_share, "standardize": args.standardize,
+                "activation": args.activation, "init": args.init,
                 "learning_rate": args.lr, "iterations": args.iterations, "seed": args.seed,
                 "dtype": args.dtype, "print_every": args.print_every,
             },
