@@ -1,0 +1,263 @@
+"""The one object that drives the engine. Views read ``controller.stepper`` and listen to its signals.
+
+Every user action goes through here: stepping, Play, edits, settings. The stepper's own notifications
+become the Qt signal ``changed(kind)``; during Play the many iterations of one timer tick are
+announced once, so the views redraw once per frame.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from ..engine.datasets import Dataset, toy_dataset
+from ..engine.gradcheck import GradCheckResult, gradient_check
+from ..engine.network import Network
+from ..engine.stepper import DivergenceReport, Stepper
+
+# Play runs whole iterations for at most this long per frame, then lets Qt redraw and handle input.
+FRAME_SECONDS = 1 / 60
+WORK_SECONDS = 0.012
+# Wide nets: the gradient check samples this many entries per layer instead of every one.
+GRADCHECK_SAMPLE = 30
+
+
+@dataclass(frozen=True)
+class Speed:
+    """A Play speed: ``unit`` is "step" (micro-steps, for watching them light up) or "iteration"."""
+
+    label: str
+    unit: str
+    per_second: float | None  # None: as fast as the machine goes
+
+
+SPEEDS = (
+    Speed("1 micro-step/s", "step", 1),
+    Speed("3 micro-steps/s", "step", 3),
+    Speed("10 micro-steps/s", "step", 10),
+    Speed("1 iteration/s", "iteration", 1),
+    Speed("10 iterations/s", "iteration", 10),
+    Speed("100 iterations/s", "iteration", 100),
+    Speed("1,000 iterations/s", "iteration", 1000),
+    Speed("Maximum", "iteration", None),
+)
+DEFAULT_SPEED = len(SPEEDS) - 1
+
+
+@dataclass(frozen=True)
+class HiddenLayer:
+    units: int
+    activation: str
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Everything that defines a fresh run: data, architecture, initialisation and α.
+
+    The defaults are the course's week 3: flower, 4 tanh hidden units, initialisation ×0.01 with
+    seed 3, α = 1.2, no test set (the course trains on all 400 points).
+    """
+
+    dataset: str = "flower"
+    samples: int | None = None
+    noise: float | None = None
+    data_seed: int | None = None
+    test_share: float = 0.0
+    split_seed: int = 0
+    standardize: bool = False
+    hidden: tuple[HiddenLayer, ...] = field(default=(HiddenLayer(4, "tanh"),))
+    init: str = "scaled_normal"
+    seed: int = 3
+    learning_rate: float = 1.2
+    dtype: str = "float64"
+
+    def layer_dims(self, n_x: int) -> list[int]:
+        return [n_x, *(h.units for h in self.hidden), 1]
+
+    def activations(self) -> list[str]:
+        return [*(h.activation for h in self.hidden), "sigmoid"]
+
+
+def build_dataset(settings: ModelSettings) -> Dataset:
+    """The toy set the settings name, split and standardised as they say."""
+    return toy_dataset(
+        settings.dataset, settings.samples, settings.noise, settings.data_seed,
+        test_share=settings.test_share, split_seed=settings.split_seed, standardize=settings.standardize,
+    )
+
+
+def build_stepper(settings: ModelSettings, dataset: Dataset) -> Stepper:
+    """A fresh network on ``dataset`` with a stepper over it; ValueError names a bad setting."""
+    network = Network(
+        settings.layer_dims(dataset.n_x), settings.activations(), init=settings.init, seed=settings.seed,
+        dtype=settings.dtype,
+    )
+    return Stepper(network, dataset.X, dataset.Y, settings.learning_rate, dataset.X_test, dataset.Y_test)
+
+
+class Controller(QObject):
+    """Owns the dataset and the stepper; the views' only way to the engine."""
+
+    changed = Signal(str)  # the stepper's state changed; the argument says how (step, back, run, …)
+    rebuilt = Signal()  # a new network or dataset: views rebuild what depends on the layer count
+    diverged = Signal(object)  # a DivergenceReport
+    playingChanged = Signal(bool)
+    speedChanged = Signal(int)
+
+    def __init__(self, settings: ModelSettings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings or ModelSettings()
+        self.dataset = build_dataset(self.settings)
+        self.stepper = build_stepper(self.settings, self.dataset)
+        self.stepper.listeners.append(self._on_stepper)
+        self._batching = False
+        self.speed_index = DEFAULT_SPEED
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._last_tick = 0.0
+        self._carry = 0.0
+        self._iteration_seconds = 1e-4
+
+    # ----------------------------------------------------------------- engine notifications
+    def _on_stepper(self, kind: str, stepper: Stepper) -> None:
+        if kind == "diverged":
+            self.pause()
+            self.diverged.emit(stepper.report)
+        if not self._batching:
+            self.changed.emit(kind)
+
+    @property
+    def report(self) -> DivergenceReport | None:
+        return self.stepper.report
+
+    # ----------------------------------------------------------------- stepping
+    def step_forward(self) -> None:
+        """The next micro-step (F1 … FL, Cost, BL … B1, Update)."""
+        self.stepper.step()
+
+    def step_backward(self) -> None:
+        """The next backward micro-step; before the cost exists, run forward through the Cost."""
+        self.stepper.step_backward_phase()
+
+    def back(self) -> None:
+        self.pause()
+        self.stepper.back()
+
+    def finish_iteration(self) -> None:
+        self.stepper.finish_iteration()
+
+    def run(self, iterations: int) -> None:
+        self.stepper.run(iterations)
+
+    def goto_iteration(self, iteration: int) -> None:
+        self.stepper.goto(iteration, 0)
+
+    def reset(self) -> None:
+        """The initial parameters again, history cleared."""
+        self.pause()
+        self.stepper.reset()
+
+    # ----------------------------------------------------------------- Play
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    def toggle_play(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self) -> None:
+        if self.playing:
+            return
+        if self.stepper.report is not None:
+            return  # diverged: the user must step back or change something first
+        self._last_tick = time.perf_counter()
+        self._carry = 0.0
+        speed = SPEEDS[self.speed_index]
+        interval = 1000 / speed.per_second if speed.unit == "step" else 1000 * FRAME_SECONDS
+        self._timer.start(max(1, int(interval)))
+        self.playingChanged.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.playingChanged.emit(False)
+
+    def set_speed(self, index: int) -> None:
+        self.speed_index = max(0, min(index, len(SPEEDS) - 1))
+        self.speedChanged.emit(self.speed_index)
+        if self.playing:
+            self.pause()
+            self.play()
+
+    def _tick(self) -> None:
+        speed = SPEEDS[self.speed_index]
+        if speed.unit == "step":
+            self.stepper.step()
+            return
+        now = time.perf_counter()
+        if speed.per_second is None:
+            budget = max(1, int(WORK_SECONDS / self._iteration_seconds))
+        else:
+            self._carry += (now - self._last_tick) * speed.per_second
+            budget = int(self._carry)
+            self._carry -= budget
+        self._last_tick = now
+        if budget == 0:
+            return
+        self._batching = True
+        try:
+            start = time.perf_counter()
+            self.stepper.run(budget)
+            elapsed = time.perf_counter() - start
+        finally:
+            self._batching = False
+        # a running estimate of one iteration's time sizes the next frame's batch
+        self._iteration_seconds = 0.7 * self._iteration_seconds + 0.3 * max(elapsed / budget, 1e-7)
+        self.changed.emit("run")
+
+    # ----------------------------------------------------------------- edits and events
+    def edit_parameter(self, name: str, index: tuple[int, int], value: float) -> None:
+        """A hand edit of W or b (undoable); ValueError says why one is refused."""
+        self.pause()
+        self.stepper.set_parameter(name, index, value)
+
+    def set_learning_rate(self, learning_rate: float) -> None:
+        """α from now on (an undoable event); ValueError for α ≤ 0 or not finite."""
+        self.stepper.set_learning_rate(learning_rate)
+        self.settings = replace(self.settings, learning_rate=learning_rate)
+
+    def set_planted_bug(self, layer: int | None) -> None:
+        self.stepper.set_planted_bug(layer)
+
+    def gradient_check(self) -> GradCheckResult:
+        """Backprop's dW against centred differences of J, on the current parameters."""
+        net = self.stepper.net
+        sample = GRADCHECK_SAMPLE if net.theta.size > 2000 else None
+        return gradient_check(net, self.dataset.X, self.dataset.Y, max_entries_per_layer=sample)
+
+    # ----------------------------------------------------------------- a new run
+    @property
+    def has_progress(self) -> bool:
+        """Whether rebuilding would throw work away (any step taken or event made)."""
+        s = self.stepper
+        return s.iteration > 0 or s.position > 0 or bool(s.events)
+
+    def apply_settings(self, settings: ModelSettings, dataset: Dataset | None = None) -> None:
+        """Start over with new settings (and data); on a ValueError nothing changes."""
+        dataset = dataset if dataset is not None else build_dataset(settings)
+        stepper = build_stepper(settings, dataset)
+        self.pause()
+        self.stepper.listeners.remove(self._on_stepper)
+        self.settings, self.dataset, self.stepper = settings, dataset, stepper
+        stepper.listeners.append(self._on_stepper)
+        self.rebuilt.emit()
+        self.changed.emit("reset")
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Train on other data (a CSV, hand-edited points) with the same architecture."""
+        self.apply_settings(self.settings, dataset)

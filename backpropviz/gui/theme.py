@@ -1,0 +1,104 @@
+"""Colours, fonts and the diverging colour map every view shares; the presenter scale lives here too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One colour scheme. Forward is dark ink, backward red, the current micro-step amber."""
+
+    name: str
+    background: str
+    panel: str
+    text: str
+    muted: str  # quantities not computed yet in this iteration
+    forward: str
+    backward: str
+    highlight: str
+    box_fill: str
+    box_border: str
+    grid: str
+    class0: str
+    class1: str
+
+
+LIGHT = Theme(
+    name="light", background="#fbfbfd", panel="#ffffff", text="#1d2330", muted="#b7bcc8",
+    forward="#1d2330", backward="#d1342f", highlight="#f0a202", box_fill="#f2f5fa", box_border="#5a6478",
+    grid="#e3e6ee", class0="#2f6fdb", class1="#e0582a",
+)
+DARK = Theme(
+    name="dark", background="#1b1e24", panel="#23272f", text="#e7eaf0", muted="#5a6170",
+    forward="#e7eaf0", backward="#ff6b63", highlight="#ffc233", box_fill="#2a2f39", box_border="#8a93a6",
+    grid="#323845", class0="#5b9bff", class1="#ff8a4c",
+)
+THEMES = {"light": LIGHT, "dark": DARK}
+
+# Diverging map for signed matrices (W, dW, Z, …): blue for negative, white at 0, red for positive.
+_ANCHORS = np.array([[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
+                     [253, 219, 199], [239, 138, 98], [178, 24, 43]], dtype=float)
+
+
+def diverging_lut(size: int = 256) -> np.ndarray:
+    """A (size, 3) uint8 look-up table, symmetric about its middle entry (value 0)."""
+    positions = np.linspace(0, 1, len(_ANCHORS))
+    x = np.linspace(0, 1, size)
+    return np.stack([np.interp(x, positions, _ANCHORS[:, c]) for c in range(3)], axis=1).round().astype(np.uint8)
+
+
+DIVERGING_LUT = diverging_lut()
+
+
+def symmetric_level(values: np.ndarray) -> float:
+    """The colour scale's half-width: max |value|, never 0 (so an all-zero matrix is drawn white)."""
+    finite = np.abs(values[np.isfinite(values)]) if values.size else np.zeros(0)
+    top = finite.max() if finite.size else 0.0
+    return float(top) if top > 0 else 1.0
+
+
+def colour_for(value: float, level: float) -> QColor:
+    """The diverging colour of ``value`` on the scale [−level, level]."""
+    if not np.isfinite(value):
+        return QColor("#000000")
+    index = round(float(np.clip(value / level, -1.0, 1.0) + 1.0) / 2.0 * (len(DIVERGING_LUT) - 1))
+    r, g, b = DIVERGING_LUT[index]
+    return QColor(int(r), int(g), int(b))
+
+
+def apply_palette(app: QApplication, theme: Theme) -> None:
+    """Qt's palette from the theme, so standard widgets follow light/dark."""
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: theme.background, QPalette.ColorRole.Base: theme.panel,
+        QPalette.ColorRole.AlternateBase: theme.box_fill, QPalette.ColorRole.Text: theme.text,
+        QPalette.ColorRole.WindowText: theme.text, QPalette.ColorRole.Button: theme.panel,
+        QPalette.ColorRole.ButtonText: theme.text, QPalette.ColorRole.ToolTipBase: theme.panel,
+        QPalette.ColorRole.ToolTipText: theme.text, QPalette.ColorRole.PlaceholderText: theme.muted,
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(theme.highlight))
+    app.setPalette(palette)
+
+
+def scaled_font(base: QFont, scale: float, bold: bool = False) -> QFont:
+    """``base`` at ``scale`` × its point size (presenter mode scales every view by one factor)."""
+    font = QFont(base)
+    font.setPointSizeF(max(base.pointSizeF(), 9.0) * scale)
+    font.setBold(bold)
+    return font
+
+
+def format_number(value: float, digits: int = 4) -> str:
+    """A matrix entry as a lecture shows it; NaN and inf spelled out, never shown as a number."""
+    if not np.isfinite(value):
+        return "NaN" if np.isnan(value) else ("+inf" if value > 0 else "−inf")
+    if value != 0 and (abs(value) < 10 ** (-digits) or abs(value) >= 10 ** (digits + 2)):
+        return f"{value:.{digits - 1}e}".replace("-", "−")
+    return f"{value:.{digits}f}".replace("-", "−")
