@@ -15,6 +15,7 @@ stepper stops on the last finite state and says where and why.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -605,6 +606,100 @@ class Stepper:
         self.net.planted_bug_layer = None
         self._start_new_history()
         self._notify("reset")
+
+    # ----------------------------------------------------------------- saving and loading
+    def export_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """The history as JSON-able metadata and arrays: enough to rebuild this exact state.
+
+        θ is saved as it stands at the start of the current iteration (nothing inside an iteration
+        changes it before the Update), so loading replays only the micro-steps since.
+        """
+        events = [
+            {
+                "iteration": e.iteration, "kind": e.kind, "position_before": e.position_before,
+                "position_after": e.position_after,
+                "data": {k: list(v) if isinstance(v, tuple) else v for k, v in e.data.items()},
+            }
+            for e in self.events
+        ]
+        meta = {
+            "iteration": self.iteration, "position": self.position, "furthest": self.furthest,
+            "initial_learning_rate": self.initial_learning_rate, "events": events,
+        }
+        arrays = {
+            "theta_initial": self._theta_initial.copy(),
+            "theta_start": self.net.theta.copy(),
+            "records": self.records.values().copy(),
+        }
+        return meta, arrays
+
+    @_quietly
+    def import_state(self, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
+        """Rebuild a state saved by ``export_state`` on this stepper's network and data.
+
+        ValueError (and nothing changed) if the arrays do not fit this network or the metadata is
+        inconsistent.
+        """
+        n_params, width = self.net.theta.size, len(self._row)
+        theta_initial, theta_start, records = arrays["theta_initial"], arrays["theta_start"], arrays["records"]
+        for name, array in (("theta_initial", theta_initial), ("theta_start", theta_start)):
+            if array.shape != (n_params,):
+                raise ValueError(f"{name} has shape {array.shape}, the network has {n_params} parameters")
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"{name} holds NaN or infinite values")
+        iteration, position, furthest = int(meta["iteration"]), int(meta["position"]), int(meta["furthest"])
+        if records.ndim != 2 or records.shape[1] != width or records.shape[0] != furthest:
+            raise ValueError(f"records have shape {records.shape}, expected ({furthest}, {width})")
+        if not (0 <= iteration <= furthest and 0 <= position < len(self.steps)):
+            raise ValueError(f"no such point: iteration {iteration}, position {position} (trained: {furthest})")
+        learning_rate = float(meta["initial_learning_rate"])
+        check_learning_rate(learning_rate)
+        events = [self._event_from_dict(e) for e in meta["events"]]
+        if any(a.iteration > b.iteration for a, b in itertools.pairwise(events)):
+            raise ValueError("events are not in the order of their iterations")
+        self.initial_learning_rate = learning_rate
+        self._theta_initial = theta_initial.astype(self.net.dtype)
+        self._start_new_history()
+        self.events = events
+        self.keyframes.drop_from(0)
+        self._rebuild_first_keyframe()
+        for i, row in enumerate(records):
+            self.records.set(i, row)
+        self.furthest = furthest
+        np.copyto(self.net.theta, theta_start)
+        self._settings_as_of(iteration)
+        self.iteration, self.position = iteration, 0
+        if iteration > 0:
+            self.keyframes.store(iteration, self.net.theta)
+        self._steps_to(iteration, position)
+        self._notify("loaded")
+
+    def _event_from_dict(self, d: dict[str, Any]) -> Event:
+        kind, data = d["kind"], dict(d["data"])
+        if kind == "edit":
+            name = str(data["name"])
+            layer = int(data["layer"])
+            if name[:1] not in ("W", "b") or name[1:] != str(layer) or not 1 <= layer <= self.L:
+                raise ValueError(f"event edits {name!r}, which this network does not have")
+            index = tuple(int(i) for i in data["index"])
+            shape = getattr(self.net, name[0])[layer].shape
+            if len(index) != 2 or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
+                raise ValueError(f"event edits {name}{list(index)}, outside {shape}")
+            value = float(data["value"])
+            if not math.isfinite(value):
+                raise ValueError(f"event sets {name}{list(index)} to {value}")
+            data = {"name": name, "layer": layer, "index": index, "value": value}
+        elif kind == "learning_rate":
+            data = {"value": float(data["value"])}
+            check_learning_rate(data["value"])
+        elif kind == "planted_bug":
+            layer = data["value"]
+            if layer is not None and not (isinstance(layer, int) and 1 <= layer <= self.L):
+                raise ValueError(f"planted bug in layer {layer!r}, which this network does not have")
+            data = {"value": layer}
+        else:
+            raise ValueError(f"unknown event kind {kind!r}")
+        return Event(int(d["iteration"]), kind, data, int(d["position_before"]), int(d["position_after"]))
 
     # ----------------------------------------------------------------- memory
     @property

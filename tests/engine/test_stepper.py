@@ -375,3 +375,54 @@ def test_memory_stays_within_the_budget_over_100k_iterations(flower):
     # the keyframes keep to their budget; the series (6 floats an iteration) come on top
     assert s.keyframes.nbytes <= budget
     assert grown <= budget + s.records.nbytes + 1_000_000
+
+
+def test_export_import_round_trip_is_bit_identical_with_the_same_next_step(flower):
+    s = flower_stepper(flower)
+    s.run(40)
+    s.set_parameter("W1", (1, 1), 0.3)
+    s.run(5)
+    s.set_learning_rate(0.7)
+    s.set_planted_bug(2)
+    for _ in range(3):
+        s.step()
+    meta, arrays = s.export_state()
+    loaded = flower_stepper(flower)
+    loaded.import_state(meta, arrays)
+    assert_same(snapshot(loaded), snapshot(s))
+    assert loaded.next_step == s.next_step
+    s.run(10)
+    loaded.run(10)
+    assert_same(snapshot(loaded), snapshot(s))
+    s.goto(3)
+    loaded.goto(3)
+    assert_same(snapshot(loaded), snapshot(s))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m, a: a.update(theta_start=np.zeros(5)), "theta_start has shape"),
+        (lambda m, a: a.update(theta_initial=np.full(17, np.nan)), "NaN"),
+        (lambda m, a: a.update(records=np.zeros((3, 2))), "records have shape"),
+        (lambda m, a: m.update(position=99), "no such point"),
+        (lambda m, a: m.update(iteration=10**9), "no such point"),
+        (lambda m, a: m.update(initial_learning_rate=-1), "learning rate"),
+        (lambda m, a: m["events"].append({"iteration": 1, "kind": "magic", "data": {}, "position_before": 0,
+                                          "position_after": 0}), "unknown event"),
+        (lambda m, a: m["events"].append({"iteration": 1, "kind": "edit", "position_before": 0, "position_after": 0,
+                                          "data": {"name": "W7", "layer": 7, "index": [0, 0], "value": 1}}),
+         "does not have"),
+    ],
+)
+def test_import_refuses_what_does_not_fit_and_changes_nothing(flower, change, message):
+    source = flower_stepper(flower)
+    source.run(5)
+    meta, arrays = source.export_state()
+    change(meta, arrays)
+    target = flower_stepper(flower)
+    target.run(2)
+    before = snapshot(target)
+    with pytest.raises(ValueError, match=message):
+        target.import_state(meta, arrays)
+    assert_same(snapshot(target), before)
