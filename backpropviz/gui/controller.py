@@ -8,13 +8,13 @@ announced once, so the views redraw once per frame.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..engine.datasets import Dataset, toy_dataset
+from ..engine.datasets import Dataset
 from ..engine.gradcheck import GradCheckResult, gradient_check
-from ..engine.network import Network
+from ..engine.model import ModelSettings, build_dataset, build_stepper
 from ..engine.stepper import DivergenceReport, Stepper
 
 # Play runs whole iterations for at most this long per frame, then lets Qt redraw and handle input.
@@ -44,57 +44,6 @@ SPEEDS = (
     Speed("Maximum", "iteration", None),
 )
 DEFAULT_SPEED = len(SPEEDS) - 1
-
-
-@dataclass(frozen=True)
-class HiddenLayer:
-    units: int
-    activation: str
-
-
-@dataclass(frozen=True)
-class ModelSettings:
-    """Everything that defines a fresh run: data, architecture, initialisation and α.
-
-    The defaults are the course's week 3: flower, 4 tanh hidden units, initialisation ×0.01 with
-    seed 3, α = 1.2, no test set (the course trains on all 400 points).
-    """
-
-    dataset: str = "flower"
-    samples: int | None = None
-    noise: float | None = None
-    data_seed: int | None = None
-    test_share: float = 0.0
-    split_seed: int = 0
-    standardize: bool = False
-    hidden: tuple[HiddenLayer, ...] = field(default=(HiddenLayer(4, "tanh"),))
-    init: str = "scaled_normal"
-    seed: int = 3
-    learning_rate: float = 1.2
-    dtype: str = "float64"
-
-    def layer_dims(self, n_x: int) -> list[int]:
-        return [n_x, *(h.units for h in self.hidden), 1]
-
-    def activations(self) -> list[str]:
-        return [*(h.activation for h in self.hidden), "sigmoid"]
-
-
-def build_dataset(settings: ModelSettings) -> Dataset:
-    """The toy set the settings name, split and standardised as they say."""
-    return toy_dataset(
-        settings.dataset, settings.samples, settings.noise, settings.data_seed,
-        test_share=settings.test_share, split_seed=settings.split_seed, standardize=settings.standardize,
-    )
-
-
-def build_stepper(settings: ModelSettings, dataset: Dataset) -> Stepper:
-    """A fresh network on ``dataset`` with a stepper over it; ValueError names a bad setting."""
-    network = Network(
-        settings.layer_dims(dataset.n_x), settings.activations(), init=settings.init, seed=settings.seed,
-        dtype=settings.dtype,
-    )
-    return Stepper(network, dataset.X, dataset.Y, settings.learning_rate, dataset.X_test, dataset.Y_test)
 
 
 class Controller(QObject):
