@@ -2,6 +2,8 @@
 
 Example (the course's week 3): backpropviz train --dataset flower --layers 4 --activation tanh
 --lr 1.2 --iterations 10000 --seed 3 --print-every 1000
+
+With ``--save run.bpv`` the trained run is saved as a session, which ``backpropviz run.bpv`` opens.
 """
 
 from __future__ import annotations
@@ -9,17 +11,18 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-import numpy as np
-
 from .engine.activations import ACTIVATIONS
 from .engine.datasets import GENERATORS, Dataset, DatasetError, load_csv, toy_dataset
 from .engine.init import INIT_SCHEMES
-from .engine.network import Network, check_learning_rate
+from .engine.model import HiddenLayer, ModelSettings, build_stepper
+from .engine.network import check_learning_rate
+from .engine.session import SUFFIX, SessionError, max_saved_iterations, save_session
 
 PROGRESS_WIDTH = 30
 COURSE_DATASET = "flower"
@@ -82,6 +85,18 @@ def _noise(text: str) -> float:
     return value
 
 
+def _session_path(text: str) -> Path:
+    """--save: a .bpv path in an existing folder, checked before training so no training is wasted."""
+    path = Path(text)
+    if path.suffix.lower() != SUFFIX:
+        raise argparse.ArgumentTypeError(f"the session file must end in {SUFFIX}, got {text!r}")
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a folder")
+    if not path.absolute().parent.is_dir():
+        raise argparse.ArgumentTypeError(f"folder {str(path.parent)!r} does not exist")
+    return path
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="backpropviz train", description="Train a network headless and print its cost.")
     names = ", ".join(GENERATORS)
@@ -103,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--print-every", type=_positive_int, default=1000, metavar="K")
     parser.add_argument("--dtype", default="float64", choices=["float64", "float32"])
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument(
+        "--save", type=_session_path, metavar="PATH.bpv",
+        help="save the session after training (open it in the window with: backpropviz PATH.bpv)",
+    )
     return parser
 
 
@@ -123,6 +142,17 @@ def load_dataset(args: argparse.Namespace) -> Dataset:
     return load_csv(Path(args.dataset)).resplit(test_share=test_share, standardize=args.standardize)
 
 
+def run_settings(args: argparse.Namespace, data: Dataset) -> ModelSettings:
+    """The run the arguments describe, as the window and sessions describe runs."""
+    return ModelSettings(
+        dataset=args.dataset if args.dataset in GENERATORS else ModelSettings.dataset,
+        samples=args.samples, noise=args.noise, data_seed=args.data_seed, test_share=data.test_share,
+        split_seed=data.split_seed, standardize=data.standardized,
+        hidden=tuple(HiddenLayer(units, args.activation) for units in args.layers), init=args.init,
+        seed=args.seed, learning_rate=args.lr, dtype=args.dtype,
+    )
+
+
 def _progress(out: TextIO, done: int, total: int, cost: float) -> None:
     filled = PROGRESS_WIDTH * done // total
     bar = "#" * filled + "-" * (PROGRESS_WIDTH - filled)
@@ -133,40 +163,50 @@ def _progress(out: TextIO, done: int, total: int, cost: float) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``backpropviz train``; returns 0, 1 if training diverged, 2 for bad arguments."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    command = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(command)
+    if args.save is not None and args.iterations > max_saved_iterations(len(args.layers) + 1):
+        parser.error(f"argument --save: {args.iterations:,} iterations are more than a session can hold")
     try:
         data = load_dataset(args)
     except DatasetError as exc:
         parser.error(f"argument --dataset: {exc}")
-    layer_dims = [data.X.shape[0], *args.layers, 1]
-    network = Network(layer_dims, args.activation, init=args.init, seed=args.seed, dtype=args.dtype)
-    network.bind(data.X, data.Y)
-
-    costs = np.empty(args.iterations)
+    settings = run_settings(args, data)
+    # The stepper runs the engine's own iterations (bit-identical to Network.train) and keeps the
+    # per-iteration record a saved session needs; it also stops on the last finite state if α is absurd.
+    stepper = build_stepper(settings, data)
+    network = stepper.net
     show_progress = not args.json and sys.stderr.isatty()
     done = 0
-    diverged = False
-    while done < args.iterations:
+    while done < args.iterations and stepper.report is None:
         chunk = min(args.print_every - done % args.print_every, args.iterations - done)
-        costs[done : done + chunk] = network.train(chunk, args.lr)
-        if not args.json and done % args.print_every == 0:
+        stepper.run(chunk)
+        costs = stepper.series("cost")
+        if not args.json and done % args.print_every == 0 and done < len(costs):
             if show_progress:
                 sys.stderr.write("\r" + " " * (PROGRESS_WIDTH + 40) + "\r")
             print(f"Cost after iteration {done}: {costs[done]:f}")
-        done += chunk
-        if show_progress:
+        done = stepper.iteration
+        if show_progress and done:
             _progress(sys.stderr, done, args.iterations, costs[done - 1])
-        if not all(math.isfinite(W.sum()) for W in network.W[1:]):
-            diverged = True
-            break
     if show_progress:
         sys.stderr.write("\n")
+    costs = stepper.series("cost")
+    diverged = stepper.report is not None
+
+    if args.save is not None:
+        try:
+            save_session(args.save, settings, data, stepper, description=shlex.join(["backpropviz", "train", *command]))
+        except SessionError as exc:
+            parser.error(f"argument --save: {exc}")
+        except OSError as exc:
+            parser.error(f"argument --save: cannot write {args.save}: {exc.strerror or exc}")
 
     train_accuracy = network.accuracy(data.X, data.Y)
     test_accuracy = network.accuracy(data.X_test, data.Y_test) if data.Y_test.size else None
     if args.json:
         record = {
-            "layer_dims": layer_dims,
+            "layer_dims": network.layer_dims,
             "settings": {
                 "dataset": args.dataset, "samples": data.m + data.m_test, "noise": args.noise,
                 "data_seed": args.data_seed, "test_share": data.test_share, "standardize": args.standardize,
@@ -175,7 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "dtype": args.dtype, "print_every": args.print_every,
             },
             "costs": [{"iteration": i, "cost": costs[i].item()} for i in range(0, done, args.print_every)],
-            "final_cost": costs[done - 1].item(),
+            "final_cost": costs[done - 1].item() if done else None,
             "train_accuracy": train_accuracy,
             "test_accuracy": test_accuracy,
             "diverged": diverged,
@@ -185,8 +225,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Train accuracy: {100 * train_accuracy:.2f} %")
         if test_accuracy is not None:
             print(f"Test accuracy: {100 * test_accuracy:.2f} %")
+        if args.save is not None:
+            print(f"Session saved to {args.save}")
     if diverged:
-        print(f"backpropviz train: training diverged before iteration {done} (learning rate {args.lr} too large?)",
-              file=sys.stderr)
+        print(f"backpropviz train: {stepper.report.message}", file=sys.stderr)
         return 1
     return 0

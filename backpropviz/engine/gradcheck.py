@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .losses import cost_from_logits
+from .layers import linear_forward
+from .losses import cost_in_dtype
 from .network import Network
 
 EPSILON = 1e-7
@@ -43,9 +44,18 @@ class GradCheckResult:
         return [l for l, d in self.per_layer.items() if d >= THRESHOLD]
 
 
-def _cost(net: Network, X: np.ndarray, Y: np.ndarray) -> float:
-    Z_L, _ = net.forward_fresh(X)
-    return cost_from_logits(Z_L, Y)
+# Below this much work per cost (parameters × examples) J is evaluated in extended precision: with
+# ε = 1e-7, float64 rounding in J alone can push a correct backprop past 1e-7 on an untrained net.
+EXTENDED_WORK = 10_000_000
+
+
+def _cost(net: Network, X: np.ndarray, Y: np.ndarray, dtype: type) -> np.floating:
+    """J(θ) on fresh arrays in ``dtype`` (float64 or longdouble), kept in that precision."""
+    A = X.astype(dtype)
+    for l in range(1, net.L + 1):
+        Z = linear_forward(A, net.W[l].astype(dtype), net.b[l].astype(dtype))
+        A = net.g[l].forward(Z, np.empty_like(Z))
+    return cost_in_dtype(Z, Y.astype(dtype))
 
 
 def gradient_check(
@@ -67,6 +77,7 @@ def gradient_check(
     net.forward()
     net.backward()
     rng = np.random.RandomState(seed)
+    dtype = np.longdouble if net.theta.size * X.shape[1] <= EXTENDED_WORK else np.float64
     grads: list[np.ndarray] = []
     approxes: list[np.ndarray] = []
     per_layer: dict[int, float] = {}
@@ -80,11 +91,11 @@ def gradient_check(
             for i in indices:
                 original = flat[i]
                 flat[i] = original + epsilon
-                J_plus = _cost(net, X, Y)
+                J_plus = _cost(net, X, Y, dtype)
                 flat[i] = original - epsilon
-                J_minus = _cost(net, X, Y)
+                J_minus = _cost(net, X, Y, dtype)
                 flat[i] = original
-                layer_approx.append((J_plus - J_minus) / (2 * epsilon))
+                layer_approx.append(float((J_plus - J_minus) / (2 * epsilon)))
                 layer_grad.append(flat_grad[i])
         grads.append(np.array(layer_grad))
         approxes.append(np.array(layer_approx))

@@ -46,6 +46,13 @@ class Series:
         self._data[i] = value
         self._length = max(self._length, i + 1)
 
+    def set_rows(self, rows: np.ndarray) -> None:
+        """Replace everything with ``rows`` (n, width) at once, e.g. a loaded session's records."""
+        capacity = max(self._data.shape[0], len(rows))
+        self._data = np.full((capacity, self.width), np.nan)
+        self._data[: len(rows)] = rows
+        self._length = len(rows)
+
     def truncate(self, length: int) -> None:
         self._length = min(self._length, length)
 

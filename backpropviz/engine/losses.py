@@ -15,10 +15,15 @@ DISPLAY_EPSILON = 1e-15
 
 def cost_from_logits(Z: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> float:
     """J = (1/m) Σ [logaddexp(0, Z) − Y Z], a Python float."""
+    return cost_in_dtype(Z, Y, scratch).item()
+
+
+def cost_in_dtype(Z: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> np.floating:
+    """The same J as a NumPy scalar of Z's dtype (the gradient check keeps extended precision)."""
     m = Y.shape[1]
     loss = np.logaddexp(0.0, Z, out=scratch)
     loss -= Y * Z
-    return loss.sum().item() / m
+    return loss.sum() / m
 
 
 def cost_from_probabilities(A: np.ndarray, Y: np.ndarray) -> float:

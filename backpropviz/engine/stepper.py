@@ -563,9 +563,10 @@ class Stepper:
         self.events.pop()
         self.events.extend(event.replaced_events)
         self._truncate_future(t)
-        for i, row in enumerate(event.replaced_records, start=t):
+        replaced = event.replaced_records if event.replaced_records is not None else ()  # loaded events have none
+        for i, row in enumerate(replaced, start=t):
             self.records.set(i, row)
-        self.furthest = t + len(event.replaced_records)
+        self.furthest = t + len(replaced)
         self._restore(t, event.position_before, from_keyframe=True)
 
     def set_parameter(self, name: str, index: tuple[int, int], value: float) -> None:
@@ -663,8 +664,7 @@ class Stepper:
         self.events = events
         self.keyframes.drop_from(0)
         self._rebuild_first_keyframe()
-        for i, row in enumerate(records):
-            self.records.set(i, row)
+        self.records.set_rows(records)
         self.furthest = furthest
         np.copyto(self.net.theta, theta_start)
         self._settings_as_of(iteration)

@@ -293,3 +293,10 @@ def test_importing_every_engine_module_loads_no_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_gradient_check_passes_on_the_untrained_course_net(flower):
+    # float64 rounding in J alone gives ~2e-7 here; the check evaluates J in extended precision
+    X, Y = flower
+    result = gradient_check(Network([2, 4, 1], "tanh", seed=3), X, Y)
+    assert result.difference < 1e-9

@@ -1,0 +1,808 @@
+"""The inspector: one quantity of the network as a heatmap and a table of its numbers.
+
+It shows the quantity's name, shape and equation, and for the selected entry the same equation with
+the live numbers plugged in (engine.equations.entry_equation). W and b can be edited by hand: a
+double-click on a cell opens an editor, and the new value goes to the controller as an undoable edit.
+Wide matrices are paged: the table shows 12 columns at a time, the heatmap always the whole matrix
+with the current page framed.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..engine.equations import (
+    entry_equation,
+    entry_name,
+    format_value,
+    producing_step,
+    quantity_equation,
+    quantity_shape,
+    quantity_title,
+    shape_text,
+)
+from .controller import Controller
+from .theme import DIVERGING_LUT, LIGHT, Theme, colour_for, scaled_font, symmetric_level
+
+PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
+REFRESH_MS_WHILE_PLAYING = 100  # during Play the inspector redraws at most ten times a second
+HEATMAP_HEIGHT = 150
+EDITABLE = ("W", "b")
+ValueRole = Qt.ItemDataRole.UserRole  # the entry as a Python float, for tests and tools
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def parse_number(text: str) -> float:
+    """A typed value as a finite float; ValueError says what is wrong in words a student understands.
+
+    Accepts the typeset minus sign (−) and a decimal comma.
+    """
+    typed = text.strip()
+    cleaned = typed.replace("−", "-")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not cleaned:
+        raise ValueError("type a number, e.g. 0.5 or -1.2e-3")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"“{typed}” is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"“{typed}” is not a finite number")
+    return value
+
+
+def centred_ticks(n: int, most: int = 8) -> list[list[tuple[float, str]]]:
+    """Integer tick labels at cell centres (k + 0.5), every 1, 2, 5, 10, 20, 50, … cells."""
+    steps = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
+    step = next((s for s in steps if n / s <= most), steps[-1])
+    return [[(k + 0.5, str(k)) for k in range(0, n, step)]]
+
+
+def _text_colour_on(background: QColor) -> QColor:
+    """Dark ink on light cells, white on the saturated ends of the colour map."""
+    luminance = 0.299 * background.redF() + 0.587 * background.greenF() + 0.114 * background.blueF()
+    return QColor("#1d2330") if luminance > 0.55 else QColor("#ffffff")
+
+
+@dataclass(frozen=True)
+class Axes:
+    """How the rows and columns of one quantity are named (headers, caption, pager)."""
+
+    row: Callable[[int], str]
+    column: Callable[[int], str]
+    caption: str
+    column_noun: str  # "examples", "inputs", "units": the pager says "examples 1–12 of 400"
+
+
+def quantity_axes(quantity: str, l: int) -> Axes:
+    """Rows are units of layer l (features for A0, dA0); columns examples, inputs or units of layer l−1."""
+    if l == 0:
+        rows, row_text = (lambda i: f"x{i}"), "features of X"
+    else:
+        rows, row_text = (lambda i: f"unit {i}"), f"units of layer {l}"
+    if quantity in ("W", "dW"):
+        if l == 1:
+            return Axes(rows, lambda k: f"x{k}", f"rows: {row_text} · columns: inputs x", "inputs")
+        return Axes(rows, lambda k: f"unit {k}", f"rows: {row_text} · columns: units of layer {l - 1}", "units")
+    if quantity in ("b", "db"):
+        return Axes(rows, lambda _k: f"{quantity}{l}", f"rows: {row_text}", "columns")
+    return Axes(rows, lambda j: f"ex {j}", f"rows: {row_text} · columns: examples", "examples")
+
+
+class MatrixModel(QAbstractTableModel):
+    """One page of a matrix for a QTableView: formatted numbers on diverging colours.
+
+    It reads the (read-only) array it is given, so a refresh is just ``dataChanged``. Column c of the
+    model is column ``offset + c`` of the matrix.
+    """
+
+    editRejected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.values: np.ndarray | None = None
+        self.level = 1.0
+        self.offset = 0
+        self.page_columns = PAGE_COLUMNS
+        self.editable = False
+        self.axes = quantity_axes("W", 1)
+        self.name = ""
+        # set by the inspector: (i, j, text) → True if the edit was made
+        self.edit_handler: Callable[[int, int, str], bool] | None = None
+
+    # ----------------------------------------------------------------- content
+    def set_matrix(self, values: np.ndarray | None, level: float, name: str, axes: Axes, editable: bool) -> None:
+        """A new quantity (or none): the table is rebuilt, back to its first page."""
+        self.beginResetModel()
+        self.values, self.level, self.name, self.axes, self.editable = values, level, name, axes, editable
+        self.offset = 0
+        self.endResetModel()
+
+    def refresh(self, values: np.ndarray, level: float) -> None:
+        """The same quantity with new numbers: repaint in place when the shape is unchanged."""
+        if self.values is None or values.shape != self.values.shape:
+            self.beginResetModel()
+            self.values, self.level = values, level
+            self.offset = min(self.offset, self.last_offset())
+            self.endResetModel()
+            return
+        self.values, self.level = values, level
+        if self.rowCount() and self.columnCount():
+            roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    @property
+    def total_columns(self) -> int:
+        return 0 if self.values is None else self.values.shape[1]
+
+    def last_offset(self) -> int:
+        return max(0, (self.total_columns - 1) // self.page_columns * self.page_columns)
+
+    def set_offset(self, offset: int) -> None:
+        offset = max(0, min(offset, self.last_offset()))
+        if offset != self.offset:
+            self.beginResetModel()
+            self.offset = offset
+            self.endResetModel()
+
+    def source_column(self, column: int) -> int:
+        return self.offset + column
+
+    # ----------------------------------------------------------------- QAbstractTableModel
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if self.values is None or parent.isValid() else self.values.shape[0]
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        if self.values is None or parent.isValid():
+            return 0
+        return min(self.page_columns, self.total_columns - self.offset)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if self.values is None or not index.isValid():
+            return None
+        i, j = index.row(), self.source_column(index.column())
+        value = float(self.values[i, j])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return format_value(value)
+        if role == Qt.ItemDataRole.EditRole:
+            return f"{value:.10g}"
+        if role == ValueRole:
+            return value
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(colour_for(value, self.level))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(_text_colour_on(colour_for(value, self.level)))
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{self.name}[{i},{j}] = {value!r}" + ("\nDouble-click to edit." if self.editable else "")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or self.values is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.axes.column(self.source_column(section))
+        return self.axes.row(section)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editable:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """A typed value for a W or b entry: handed to the inspector, which validates and edits."""
+        if role != Qt.ItemDataRole.EditRole or not self.editable or not index.isValid() or self.edit_handler is None:
+            return False
+        return self.edit_handler(index.row(), self.source_column(index.column()), str(value))
+
+
+class NumberDelegate(QStyledItemDelegate):
+    """A line editor for one entry: it starts with the full-precision value selected.
+
+    It does no validation of its own (a validator would silently swallow a mistyped key); the
+    inspector parses the text and explains a bad value.
+    """
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.setPlaceholderText("e.g. 0.5")
+        editor.setFrame(False)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        assert isinstance(editor, QLineEdit)
+        editor.setText(str(index.data(Qt.ItemDataRole.EditRole)))
+        editor.selectAll()
+
+    def setModelData(self, editor: QWidget, model: QAbstractTableModel, index: _Index) -> None:
+        assert isinstance(editor, QLineEdit)
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+
+class _ClickableImage(pg.ImageItem):
+    """The heatmap: a left click names the entry under the mouse (row i, column j)."""
+
+    entryClicked = Signal(int, int)
+
+    def mouseClickEvent(self, ev: object) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton and self.image is not None:
+            pos = ev.pos()
+            rows, columns = self.image.shape[:2]
+            i, j = int(pos.y()), int(pos.x())
+            if 0 <= i < rows and 0 <= j < columns:
+                self.entryClicked.emit(i, j)
+                ev.accept()
+                return
+        super().mouseClickEvent(ev)
+
+
+class Inspector(QWidget):
+    """The selected quantity: title, shape, equation, live entry equation, heatmap and numbers.
+
+    ``show_quantity("dW", 2)`` selects what to show (W b Z A dZ dW db dA, or "J"); it follows
+    ``controller.changed`` in place and ``controller.rebuilt`` (falling back to W1 when its layer is
+    gone). ``entrySelected(quantity, layer, i, j)`` is emitted when the user picks an entry.
+    """
+
+    entrySelected = Signal(str, int, int, int)
+
+    def __init__(self, controller: Controller, theme: Theme = LIGHT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._theme = theme
+        self._scale = 1.0
+        self._quantity, self._layer = "W", 1
+        self._entry = (0, 0)
+        self._dirty = False
+        self._shape: tuple[int, int] | None = None
+        self._message_kind = ""
+
+        self._build()
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.setInterval(REFRESH_MS_WHILE_PLAYING)
+        self._throttle.timeout.connect(self._refresh)
+        controller.changed.connect(self._on_changed)
+        controller.rebuilt.connect(self._on_rebuilt)
+        controller.playingChanged.connect(self._on_playing_changed)
+        self.set_theme(theme)
+        self.set_scale(1.0)
+        self.show_quantity("W", 1)
+
+    # ----------------------------------------------------------------- construction
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+
+        self._title = QLabel()
+        self._title.setWordWrap(True)
+        layout.addWidget(self._title)
+
+        # the equation and, kept on one line by non-breaking spaces, the shape: "Z1 = W1 A0 + b1   shape (4×400)"
+        self._formula = QLabel()
+        self._formula.setWordWrap(True)
+        self._formula.setTextFormat(Qt.TextFormat.RichText)
+        self._formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._equation_text, self._shape_text = "", ""
+        layout.addWidget(self._formula)
+
+        self._entry_label = QLabel()
+        self._entry_label.setWordWrap(True)
+        self._entry_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._entry_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._entry_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        layout.addWidget(self._entry_label)
+
+        # the cost is one number: shown large instead of a 1×1 table
+        self._scalar = QLabel()
+        self._scalar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._scalar.hide()
+        layout.addWidget(self._scalar)
+
+        self._message = QLabel()
+        self._message.setWordWrap(True)
+        self._message.setTextFormat(Qt.TextFormat.PlainText)
+        self._message.hide()
+        layout.addWidget(self._message)
+
+        # Everything that shows numbers lives in one box, hidden while the quantity is not computed.
+        self._matrix_box = QWidget()
+        box = QVBoxLayout(self._matrix_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(4)
+        self._build_heatmap()
+        box.addWidget(self._heatmap)
+
+        self._caption = QLabel()
+        self._caption.setWordWrap(True)
+        box.addWidget(self._caption)
+
+        self._pager = QWidget()
+        pager = QHBoxLayout(self._pager)
+        pager.setContentsMargins(0, 0, 0, 0)
+        self._prev = QToolButton()
+        self._prev.setArrowType(Qt.ArrowType.LeftArrow)
+        self._prev.setToolTip("Previous page")
+        self._next = QToolButton()
+        self._next.setArrowType(Qt.ArrowType.RightArrow)
+        self._next.setToolTip("Next page")
+        self._page_label = QLabel()
+        self._page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        pager.addWidget(self._prev)
+        pager.addWidget(self._page_label, 1)
+        pager.addWidget(self._next)
+        self._prev.clicked.connect(lambda: self._turn_page(-1))
+        self._next.clicked.connect(lambda: self._turn_page(+1))
+        box.addWidget(self._pager)
+
+        self._model = MatrixModel(self)
+        self._model.edit_handler = self._edit_entry
+        self._table = QTableView()
+        self._table.setModel(self._model)
+        self._table.setItemDelegate(NumberDelegate(self._table))
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self._table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self._table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._table.setWordWrap(False)
+        self._table.horizontalHeader().setHighlightSections(False)
+        self._table.verticalHeader().setHighlightSections(False)
+        self._table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self._table.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._table.selectionModel().currentChanged.connect(self._on_current_changed)
+        self._table.doubleClicked.connect(self._on_double_clicked)
+        box.addWidget(self._table, 1)
+        box.addStretch(0)  # takes what a short table (capped at its rows' height) leaves over
+        layout.addWidget(self._matrix_box, 1)
+        layout.addStretch(0)  # keeps the labels at the top while the matrix box is hidden
+
+    def _build_heatmap(self) -> None:
+        self._heatmap = pg.GraphicsLayoutWidget()
+        self._heatmap.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._heatmap.ci.layout.setContentsMargins(2, 2, 6, 2)
+        self._heatmap.ci.layout.setSpacing(2)
+        self._plot = self._heatmap.addPlot(row=0, col=0)
+        self._plot.hideButtons()
+        self._plot.setMenuEnabled(False)
+        self._plot.setMouseEnabled(x=False, y=False)
+        self._plot.invertY(True)  # row 0 on top, as the table reads
+        for name in ("left", "bottom"):
+            axis = self._plot.getAxis(name)
+            axis.setStyle(tickLength=-4, autoExpandTextSpace=True)
+        self._image = _ClickableImage(axisOrder="row-major")
+        self._image.setLookupTable(DIVERGING_LUT)
+        self._image.entryClicked.connect(self._select_entry_from_heatmap)
+        self._plot.addItem(self._image)
+        # the current table page (dashed) and the selected entry (amber) drawn over the heatmap
+        self._page_frame = QGraphicsRectItem()
+        self._entry_frame = QGraphicsRectItem()
+        for frame in (self._page_frame, self._entry_frame):
+            frame.setZValue(10)
+            self._plot.addItem(frame)
+        colour_map = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
+        self._bar = pg.ColorBarItem(
+            values=(-1.0, 1.0), colorMap=colour_map, interactive=False, orientation="horizontal", width=10,
+            colorMapMenu=False,
+        )
+        self._heatmap.addItem(self._bar, row=1, col=0)
+
+    # ----------------------------------------------------------------- public API
+    @property
+    def quantity(self) -> tuple[str, int]:
+        """(quantity, layer) shown now."""
+        return self._quantity, self._layer
+
+    @property
+    def selected_entry(self) -> tuple[int, int]:
+        """(i, j) of the selected entry in the whole matrix (not the page)."""
+        return self._entry
+
+    @property
+    def table(self) -> QTableView:
+        return self._table
+
+    @property
+    def model(self) -> MatrixModel:
+        return self._model
+
+    def show_quantity(self, quantity: str, layer: int) -> None:
+        """Show ``quantity`` of ``layer`` (W b Z A dZ dW db dA; "J" for the cost, layer ignored)."""
+        stepper = self._controller.stepper
+        if quantity == "J":
+            layer = 0
+        elif quantity not in ("W", "b", "Z", "A", "dZ", "dW", "db", "dA"):
+            raise ValueError(f"unknown quantity {quantity!r}")
+        elif not 0 <= layer <= stepper.L or (layer == 0 and quantity not in ("A", "dA")):
+            raise ValueError(f"{quantity}{layer}: layer must be in 1…{stepper.L} (0 only for A0 and dA0)")
+        self._quantity, self._layer = quantity, layer
+        self._clear_message()
+        net = stepper.net
+        self._title.setText(quantity_title(net, quantity, layer))
+        if quantity == "J":
+            self._equation_text = f"J = −1/m Σ [Y log A{stepper.L} + (1−Y) log(1−A{stepper.L})]"
+            self._shape_text = "scalar"
+            self._shape = None
+            self._model.set_matrix(None, 1.0, "J", quantity_axes("Z", 1), False)
+        else:
+            rows, columns = quantity_shape(net, quantity, layer)
+            self._equation_text = quantity_equation(net, quantity, layer)
+            self._shape_text = f"shape {shape_text(rows, columns)}"
+            self._shape = (rows, columns)
+            i, j = self._entry
+            self._entry = (min(i, rows - 1), min(j, columns - 1))
+            self._model.set_matrix(
+                None, 1.0, f"{quantity}{layer}", quantity_axes(quantity, layer), quantity in EDITABLE
+            )
+            self._plot.setRange(xRange=(0, columns), yRange=(0, rows), padding=0)
+            self._plot.getAxis("bottom").setTicks(centred_ticks(columns))
+            self._plot.getAxis("left").setTicks(centred_ticks(rows, most=5))
+            self._caption.setText(self._model.axes.caption)
+        self._apply_title_colour()
+        self._show_formula()
+        self._refresh()
+        # open on the page holding the selected entry
+        self._model.set_offset(self._entry[1] // PAGE_COLUMNS * PAGE_COLUMNS)
+        self._after_page_change()
+
+    def set_theme(self, theme: Theme) -> None:
+        """Colours of the labels, the table frame and the heatmap's axes."""
+        self._theme = theme
+        self._heatmap.setBackground(theme.panel)
+        for name in ("left", "bottom"):
+            axis = self._plot.getAxis(name)
+            axis.setPen(pg.mkPen(theme.muted))
+            axis.setTextPen(pg.mkPen(theme.text))
+        self._bar.getAxis("bottom").setTextPen(pg.mkPen(theme.text))
+        page_pen = QPen(QColor(theme.text), 1.5, Qt.PenStyle.DashLine)
+        page_pen.setCosmetic(True)
+        self._page_frame.setPen(page_pen)
+        entry_pen = QPen(QColor(theme.highlight), 2.5)
+        entry_pen.setCosmetic(True)
+        self._entry_frame.setPen(entry_pen)
+        self._entry_label.setStyleSheet(
+            f"QLabel {{ background: {theme.box_fill}; color: {theme.text}; border: 1px solid {theme.grid};"
+            f" border-radius: 4px; padding: 6px; }}"
+        )
+        self._caption.setStyleSheet(f"color: {theme.muted if theme.name == 'dark' else theme.box_border};")
+        self._formula.setStyleSheet(f"color: {theme.text};")
+        self._show_formula()
+        self._scalar.setStyleSheet(f"color: {theme.text}; padding: 12px;")
+        self._page_label.setStyleSheet(f"color: {theme.text};")
+        self._style_table()
+        self._apply_title_colour()
+        self._apply_message_style()
+
+    @property
+    def equation_text(self) -> str:
+        """The quantity's equation as shown, e.g. ``dW2 = 1/m dZ2 A1ᵀ``."""
+        return self._equation_text
+
+    @property
+    def shape_text(self) -> str:
+        """``shape (4×2)``, or ``scalar`` for J."""
+        return self._shape_text
+
+    def _show_formula(self) -> None:
+        shape = html.escape(self._shape_text).replace(" ", "&nbsp;")
+        self._formula.setText(
+            f"{html.escape(self._equation_text)}&nbsp;&nbsp;&nbsp; <span style='color: {self._theme.box_border};'>"
+            f"{shape}</span>"
+        )
+
+    def _style_table(self) -> None:
+        """The table's colours and header font in one style sheet (a style sheet on the view would
+        otherwise override the headers' setFont)."""
+        theme = self._theme
+        header_points = scaled_font(QApplication.font(), 0.9 * self._scale).pointSizeF()
+        self._table.setStyleSheet(
+            f"QTableView {{ gridline-color: {theme.grid}; background: {theme.panel}; color: {theme.text};"
+            f" selection-background-color: {theme.highlight}; selection-color: #1d2330;"
+            f" border: 1px solid {theme.grid}; }}"
+            f"QHeaderView {{ font-size: {header_points:.1f}pt; }}"
+            f"QHeaderView::section {{ background: {theme.box_fill}; color: {theme.box_border}; border: none;"
+            f" border-right: 1px solid {theme.grid}; border-bottom: 1px solid {theme.grid}; padding: 2px 6px; }}"
+            f"QTableCornerButton::section {{ background: {theme.box_fill}; border: none;"
+            f" border-right: 1px solid {theme.grid}; border-bottom: 1px solid {theme.grid}; }}"
+        )
+
+    def set_scale(self, factor: float) -> None:
+        """Presenter mode: every font (and the heatmap's height) scaled by ``factor`` (1.0–2.5)."""
+        self._scale = factor
+        base = QApplication.font()
+        self._title.setFont(scaled_font(base, 1.2 * factor, bold=True))
+        self._scalar.setFont(scaled_font(base, 1.8 * factor, bold=True))
+        for label in (self._formula, self._message, self._page_label, self._entry_label):
+            label.setFont(scaled_font(base, factor))
+        self._caption.setFont(scaled_font(base, 0.9 * factor))
+        self._table.setFont(scaled_font(base, factor))
+        self._style_table()
+        metrics = self._table.fontMetrics()
+        self._table.verticalHeader().setDefaultSectionSize(round(metrics.height() * 1.45))
+        # wide enough for −0.001234 without eliding; wider numbers widen their column
+        self._table.horizontalHeader().setMinimumSectionSize(metrics.horizontalAdvance("−0.001234") + 10)
+        tick_font = scaled_font(base, 0.8 * factor)
+        tick_height = QFontMetrics(tick_font).height()
+        for axis in (self._plot.getAxis("left"), self._plot.getAxis("bottom"), self._bar.getAxis("bottom")):
+            axis.setStyle(tickFont=tick_font)
+        # pyqtgraph sizes axes for its default font: make room for the scaled tick labels
+        self._plot.getAxis("bottom").setHeight(tick_height + 8)
+        self._bar.getAxis("bottom").setHeight(tick_height + 6)
+        # as tall as HEATMAP_HEIGHT (more in presenter mode), shrinking down to half that when the dock is short
+        tall = round(HEATMAP_HEIGHT * (1 + 0.5 * (factor - 1)))
+        self._heatmap.setMinimumHeight(tall // 2)
+        self._heatmap.setMaximumHeight(tall)
+        self._fit_columns()
+
+    # ----------------------------------------------------------------- live updates
+    def _on_changed(self, kind: str) -> None:
+        if self._message_kind == "error":
+            self._clear_message()  # an edit message is about the state before this change
+        if self._controller.playing:
+            # During Play: redraw at most every REFRESH_MS, and not at all while hidden.
+            if not self.isVisible():
+                self._dirty = True
+            elif not self._throttle.isActive():
+                self._throttle.start()
+            return
+        self._refresh()
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        if not playing:
+            self._throttle.stop()
+            self._refresh()
+
+    def _on_rebuilt(self) -> None:
+        """A new network: show the same quantity if its layer still exists, else W1."""
+        quantity, layer = self._quantity, self._layer
+        if quantity != "J" and layer > self._controller.stepper.L:
+            quantity, layer = "W", 1
+        self.show_quantity(quantity, layer)
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Read the quantity's live values and update every part in place."""
+        self._dirty = False
+        stepper = self._controller.stepper
+        quantity, layer = self._quantity, self._layer
+        i, j = self._entry
+        self._entry_label.setText(self._entry_text(stepper, quantity, layer, i, j))
+        filled = stepper.current_cost is not None if quantity == "J" else stepper.is_filled(quantity, layer)
+        self._entry_label.setVisible(filled)  # when not filled, the message below says what computes it
+        if quantity == "J":
+            self._matrix_box.hide()
+            J = stepper.current_cost
+            self._scalar.setVisible(J is not None)
+            self._scalar.setText(f"J = {format_value(J)}   (iteration {stepper.iteration})" if J is not None else "")
+            if J is None:
+                self._show_pending()
+            elif self._message_kind == "pending":
+                self._clear_message()
+            return
+        self._scalar.hide()
+        values = stepper.value(quantity, layer)
+        if values is None:
+            self._matrix_box.hide()
+            self._model.set_matrix(None, 1.0, self._model.name, self._model.axes, quantity in EDITABLE)
+            self._show_pending()
+            return
+        if self._message_kind == "pending":
+            self._clear_message()
+        level = symmetric_level(values)
+        image = np.array(values, dtype=np.float32, order="C")
+        finite = np.isfinite(image)
+        if not finite.all():
+            image[~finite] = np.nan  # drawn transparent; the table spells NaN and ±inf out
+        self._image.setImage(image, levels=(-level, level), autoLevels=False)
+        self._bar.setLevels((-level, level))
+        was_empty = self._model.values is None
+        self._model.refresh(values, level)
+        self._matrix_box.show()
+        if was_empty:
+            self._after_page_change()
+        elif not self._controller.playing:
+            self._fit_columns()
+        self._update_frames()
+
+    @staticmethod
+    def _entry_text(stepper: object, quantity: str, layer: int, i: int, j: int) -> str:
+        # W and b read "value; Update: …": one line each in the narrow dock
+        return entry_equation(stepper, quantity, layer, i, j).replace(";  ", "\n")
+
+    def entry_text(self) -> str:
+        """The live equation of the selected entry, as shown."""
+        return self._entry_label.text()
+
+    def _show_pending(self) -> None:
+        """Say what computes the quantity instead of showing last iteration's numbers."""
+        stepper = self._controller.stepper
+        name = "J" if self._quantity == "J" else f"{self._quantity}{self._layer}"
+        producer = producing_step(stepper.L, self._quantity, self._layer)
+        upcoming = stepper.next_step.label
+        if producer == upcoming:
+            text = f"{name} is not computed yet in this iteration — next: {producer} computes it."
+        else:
+            text = f"{name} is not computed yet in this iteration — {producer} computes it (next step: {upcoming})."
+        self._set_message(text, "pending")
+
+    # ----------------------------------------------------------------- pages and selection
+    def _turn_page(self, direction: int) -> None:
+        self._model.set_offset(self._model.offset + direction * PAGE_COLUMNS)
+        self._after_page_change()
+
+    def _after_page_change(self) -> None:
+        """Pager text, page frame, column widths and the selection after the table was reset."""
+        model = self._model
+        total = model.total_columns
+        paged = total > PAGE_COLUMNS
+        self._pager.setVisible(paged)
+        if paged:
+            last = model.offset + model.columnCount()
+            self._page_label.setText(f"{model.axes.column_noun} {model.offset + 1}–{last} of {total}")
+            self._prev.setEnabled(model.offset > 0)
+            self._next.setEnabled(last < total)
+        self._fit_columns()
+        self._select_in_table()
+        self._update_frames()
+
+    def _fit_columns(self) -> None:
+        if self._model.columnCount():
+            self._table.resizeColumnsToContents()
+        self._fit_table_height()
+
+    def _fit_table_height(self) -> None:
+        """A few rows take only the height they need (the rest of the dock stays empty below);
+        many rows fill the dock and scroll."""
+        table = self._table
+        header = table.horizontalHeader()
+        header.ensurePolished()  # the style sheet's padding counts in the header's height
+        height = header.sizeHint().height() + self._model.rowCount() * table.verticalHeader().defaultSectionSize()
+        height += 2 * table.frameWidth()
+        content_width = header.length() + table.verticalHeader().sizeHint().width() + 2 * table.frameWidth()
+        # the width the layout gives the table (its own width lags behind while the widget is shown)
+        margins = self.layout().contentsMargins()
+        available = self.width() - margins.left() - margins.right()
+        if content_width > available:
+            height += table.horizontalScrollBar().sizeHint().height()
+        table.setMaximumHeight(max(height, header.sizeHint().height() * 2))
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        self._fit_table_height()
+
+    def _select_in_table(self) -> None:
+        """Mark the selected entry in the table when it lies on the current page."""
+        i, j = self._entry
+        column = j - self._model.offset
+        selection = self._table.selectionModel()
+        if 0 <= i < self._model.rowCount() and 0 <= column < self._model.columnCount():
+            index = self._model.index(i, column)
+            selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect)
+        else:
+            selection.clearSelection()
+
+    def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self._set_entry(current.row(), self._model.source_column(current.column()))
+
+    def _select_entry_from_heatmap(self, i: int, j: int) -> None:
+        self._set_entry(i, j)
+        if j < self._model.offset or j >= self._model.offset + PAGE_COLUMNS:
+            self._model.set_offset(j // PAGE_COLUMNS * PAGE_COLUMNS)
+            self._after_page_change()  # selects the entry in the table too
+        else:
+            self._select_in_table()
+
+    def _set_entry(self, i: int, j: int) -> None:
+        changed = (i, j) != self._entry
+        self._entry = (i, j)
+        self._entry_label.setText(self._entry_text(self._controller.stepper, self._quantity, self._layer, i, j))
+        self._update_frames()
+        if changed:
+            self.entrySelected.emit(self._quantity, self._layer, i, j)
+
+    def _update_frames(self) -> None:
+        """Frame the table's page and the selected entry on the heatmap."""
+        if self._shape is None:
+            return
+        rows, columns = self._shape
+        paged = columns > PAGE_COLUMNS
+        self._page_frame.setVisible(paged)
+        if paged:
+            self._page_frame.setRect(QRectF(self._model.offset, 0, self._model.columnCount(), rows))
+        i, j = self._entry
+        self._entry_frame.setRect(QRectF(j, i, 1, 1))
+
+    # ----------------------------------------------------------------- editing
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if not self._model.editable:
+            self._set_message(
+                f"{self._model.name} is computed by backprop; only W and b can be edited by hand.", "info"
+            )
+
+    def _edit_entry(self, i: int, j: int, text: str) -> bool:
+        """A typed value for W or b: parsed, then an undoable edit through the controller."""
+        entry = entry_name(self._quantity, self._layer, i, j)
+        try:
+            value = parse_number(text)
+            current = float(self._controller.stepper.value(self._quantity, self._layer)[i, j])
+            if value == current or text.strip() == f"{current:.10g}":
+                return False  # Enter on the value the editor opened with: no edit, the iteration goes on
+            self._controller.edit_parameter(f"{self._quantity}{self._layer}", (i, j), value)
+        except ValueError as error:
+            self._set_message(f"{entry} not changed: {error}.", "error")
+            return False
+        self._set_message(
+            f"{entry} set to {format_value(value)}. The iteration restarts from F1; Back undoes the edit.", "info"
+        )
+        return True
+
+    # ----------------------------------------------------------------- messages
+    def message_text(self) -> str:
+        """The message shown under the equation ("" when none): pending, edit errors, hints."""
+        return self._message.text() if self._message_kind else ""
+
+    def _set_message(self, text: str, kind: str) -> None:
+        self._message_kind = kind
+        self._message.setText(text)
+        self._apply_message_style()
+        self._message.show()
+
+    def _clear_message(self) -> None:
+        self._message_kind = ""
+        self._message.clear()
+        self._message.hide()
+
+    def _apply_message_style(self) -> None:
+        theme = self._theme
+        border = {"error": theme.backward, "pending": theme.muted}.get(self._message_kind, theme.box_border)
+        colour = theme.backward if self._message_kind == "error" else theme.text
+        self._message.setStyleSheet(
+            f"QLabel {{ color: {colour}; border: 1px solid {border}; border-left: 4px solid {border};"
+            f" border-radius: 3px; padding: 4px 6px; background: {theme.panel}; }}"
+        )
+
+    def _apply_title_colour(self) -> None:
+        # gradients in the backward red, forward quantities in ink: the colours of the diagram's arrows
+        colour = self._theme.backward if self._quantity.startswith("d") else self._theme.forward
+        self._title.setStyleSheet(f"color: {colour};")
+
+
+__all__ = ["Inspector", "MatrixModel", "NumberDelegate", "ValueRole", "parse_number", "quantity_axes"]

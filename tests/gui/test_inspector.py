@@ -1,0 +1,326 @@
+"""The inspector as a student uses it: what it shows for a quantity, paging, selecting, editing W and b."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+from backpropviz.engine.equations import entry_equation, format_value
+from backpropviz.engine.model import HiddenLayer, ModelSettings
+from backpropviz.gui.inspector import PAGE_COLUMNS, Inspector, MatrixModel, ValueRole, parse_number, quantity_axes
+from backpropviz.gui.theme import DARK, colour_for, symmetric_level
+
+# The offscreen platform warns whenever a shown top-level widget has a minimum size; harmless here.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def inspector(qtbot, controller):
+    widget = Inspector(controller)
+    qtbot.addWidget(widget)
+    widget.resize(380, 600)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def step_to(controller, label):
+    while controller.stepper.last_step is None or controller.stepper.last_step.label != label:
+        controller.step_forward()
+
+
+def shown_matrix(inspector, role=ValueRole):
+    """What the table shows on its current page, row by row."""
+    model = inspector.model
+    return [[model.data(model.index(i, j), role) for j in range(model.columnCount())] for i in range(model.rowCount())]
+
+
+def column_headers(inspector):
+    model = inspector.model
+    return [model.headerData(j, Qt.Orientation.Horizontal) for j in range(model.columnCount())]
+
+
+def cell_centre(inspector, i, j):
+    return inspector.table.visualRect(inspector.model.index(i, j)).center()
+
+
+def select_entry(inspector, i, j):
+    """Select through the table's selection model, as keyboard navigation does."""
+    selection = inspector.table.selectionModel()
+    index = inspector.model.index(i, j - inspector.model.offset)
+    selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect)
+
+
+def test_w1_numbers_equal_the_steppers_array(inspector, controller):
+    W1 = controller.stepper.value("W", 1)
+    assert inspector.quantity == ("W", 1)
+    assert inspector._title.text() == "W1 — weights of layer 1"
+    assert inspector.shape_text == "shape (4×2)"
+    assert inspector.equation_text == "W1 := W1 − α dW1"
+    assert "W1 := W1 − α dW1" in inspector._formula.text() and "shape&nbsp;(4×2)" in inspector._formula.text()
+    assert np.array_equal(np.array(shown_matrix(inspector)), W1)
+    assert shown_matrix(inspector, Qt.ItemDataRole.DisplayRole)[2][1] == format_value(W1[2, 1])
+    # cells are coloured on the same symmetric scale as the heatmap
+    level = symmetric_level(W1)
+    brush = inspector.model.data(inspector.model.index(1, 1), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color() == colour_for(W1[1, 1], level)
+    # headers name units and inputs; the heatmap holds the whole matrix with levels symmetric about 0
+    assert column_headers(inspector) == ["x0", "x1"]
+    assert inspector.model.headerData(3, Qt.Orientation.Vertical) == "unit 3"
+    np.testing.assert_array_equal(inspector._image.image, W1.astype(np.float32))
+    assert inspector._image.getLevels() == pytest.approx((-level, level))
+    assert not inspector._pager.isVisible()
+
+
+def test_dW2_after_B2_equals_the_steppers_array_and_a_click_shows_its_live_equation(qtbot, inspector, controller):
+    inspector.show_quantity("dW", 2)
+    step_to(controller, "B2")
+    dW2 = controller.stepper.value("dW", 2)
+    assert inspector._title.text() == "dW2 — gradient of the cost w.r.t. W2"
+    assert inspector.equation_text == "dW2 = 1/m dZ2 A1ᵀ"
+    assert np.array_equal(np.array(shown_matrix(inspector)), dW2)
+    assert column_headers(inspector) == ["unit 0", "unit 1", "unit 2", "unit 3"]
+    selected = []
+    inspector.entrySelected.connect(lambda *args: selected.append(args))
+    qtbot.mouseClick(inspector.table.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 0, 1))
+    assert inspector.selected_entry == (0, 1)
+    assert selected == [("dW", 2, 0, 1)]
+    text = inspector.entry_text()
+    assert text == entry_equation(controller.stepper, "dW", 2, 0, 1)
+    assert text.startswith("dW2[0,1] = 1/m · Σ_j dZ2[0,j] · A1[1,j] = 1/400 · (")
+    assert text.endswith(f" = {format_value(dW2[0, 1])}")
+    # the selected entry is framed on the heatmap
+    assert inspector._entry_frame.rect().topLeft().toTuple() == (1.0, 0.0)
+
+
+def test_the_entry_equation_follows_the_steps(inspector, controller):
+    inspector.show_quantity("Z", 1)
+    controller.step_forward()  # F1
+    select_entry(inspector, 2, 5)
+    before = inspector.entry_text()
+    assert before.startswith("Z1[2,5] = Σ_k W1[2,k] A0[k,5] + b1[2] = (")
+    assert before.endswith(format_value(controller.stepper.value("Z", 1)[2, 5]))
+    controller.run(5)
+    controller.step_forward()
+    after = inspector.entry_text()
+    assert after != before
+    assert after.endswith(format_value(controller.stepper.value("Z", 1)[2, 5]))
+    assert shown_matrix(inspector)[2][5] == controller.stepper.value("Z", 1)[2, 5]
+
+
+def test_Z1_is_paged_twelve_examples_at_a_time(qtbot, inspector, controller):
+    controller.step_forward()  # F1 computes Z1 (4×400)
+    inspector.show_quantity("Z", 1)
+    Z1 = controller.stepper.value("Z", 1)
+    assert inspector._pager.isVisible()
+    assert inspector._page_label.text() == "examples 1–12 of 400"
+    assert column_headers(inspector) == [f"ex {j}" for j in range(12)]
+    assert np.array_equal(np.array(shown_matrix(inspector)), Z1[:, :12])
+    assert not inspector._prev.isEnabled()
+    qtbot.mouseClick(inspector._next, Qt.MouseButton.LeftButton)
+    assert inspector._page_label.text() == "examples 13–24 of 400"
+    assert column_headers(inspector) == [f"ex {j}" for j in range(12, 24)]
+    assert np.array_equal(np.array(shown_matrix(inspector)), Z1[:, 12:24])
+    # the heatmap frames the page the table shows
+    assert inspector._page_frame.isVisible()
+    assert inspector._page_frame.rect().getRect() == (12.0, 0.0, 12.0, 4.0)
+    # a click on a cell of this page selects the example by its index in the whole matrix
+    qtbot.mouseClick(inspector.table.viewport(), Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 1, 0))
+    assert inspector.selected_entry == (1, 12)
+    assert inspector.entry_text().startswith("Z1[1,12] = ")
+    qtbot.mouseClick(inspector._prev, Qt.MouseButton.LeftButton)
+    assert inspector._page_label.text() == "examples 1–12 of 400"
+    for _ in range(40):
+        inspector._next.click()
+    assert inspector._page_label.text() == "examples 397–400 of 400"
+    assert inspector.model.columnCount() == 4 and not inspector._next.isEnabled()
+
+
+def test_rows_beyond_twelve_scroll_and_columns_page_on_a_wide_net(qtbot, controller):
+    controller.apply_settings(ModelSettings(hidden=(HiddenLayer(20, "relu"), HiddenLayer(30, "relu"))))
+    widget = Inspector(controller)
+    qtbot.addWidget(widget)
+    widget.resize(380, 600)
+    widget.show()
+    widget.show_quantity("W", 3)  # 1×30: units of layer 2 as columns
+    assert widget._page_label.text() == "units 1–12 of 30"
+    widget.show_quantity("W", 2)  # 30×20
+    assert widget.model.rowCount() == 30 and widget.model.columnCount() == PAGE_COLUMNS
+    assert widget.table.verticalScrollBar().maximum() > 0
+
+
+def test_a_quantity_not_computed_yet_says_what_computes_it(inspector, controller):
+    inspector.show_quantity("dW", 2)
+    message = inspector.message_text()
+    assert "not computed yet" in message and "B2" in message
+    assert not inspector._matrix_box.isVisible()
+    assert inspector.model.rowCount() == 0  # no stale numbers to read either
+    step_to(controller, "Cost")
+    assert "next: B2" in inspector.message_text()
+    controller.step_forward()  # B2
+    assert inspector.message_text() == ""
+    assert inspector._matrix_box.isVisible()
+    assert np.array_equal(np.array(shown_matrix(inspector)), controller.stepper.value("dW", 2))
+    # after the Update the next iteration has not computed it again: the old numbers disappear
+    controller.finish_iteration()
+    assert "not computed yet" in inspector.message_text()
+    assert not inspector._matrix_box.isVisible()
+
+
+def test_the_cost_is_shown_as_one_number(inspector, controller):
+    inspector.show_quantity("J", 0)
+    assert "not computed yet" in inspector.message_text() and "Cost" in inspector.message_text()
+    step_to(controller, "Cost")
+    assert inspector._scalar.text().startswith(f"J = {format_value(controller.stepper.current_cost)}")
+    assert inspector.entry_text().endswith(format_value(controller.stepper.current_cost))
+
+
+def type_into_cell(qtbot, inspector, i, j, text):
+    """Double-click a cell, type, press Enter: the way a student edits a weight."""
+    viewport = inspector.table.viewport()
+    pos = cell_centre(inspector, i, j)
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: viewport.findChild(QLineEdit) is not None)
+    editor = viewport.findChild(QLineEdit)
+    assert editor.text() == f"{inspector.model.data(inspector.model.index(i, j), ValueRole):.10g}"
+    assert editor.selectedText() == editor.text()  # typing replaces the old value
+    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # the delegate commits and closes the editor through a queued call
+    qtbot.waitUntil(lambda: inspector.table.state() != QAbstractItemView.State.EditingState)
+
+
+def test_typing_a_weight_edits_it_undoably(qtbot, inspector, controller):
+    s = controller.stepper
+    original = s.value("W", 1).copy()
+    type_into_cell(qtbot, inspector, 0, 1, "0.5")
+    assert s.value("W", 1)[0, 1] == 0.5
+    assert shown_matrix(inspector)[0][1] == 0.5
+    assert shown_matrix(inspector, Qt.ItemDataRole.DisplayRole)[0][1] == "0.5000"
+    assert "W1[0,1] set to 0.5000" in inspector.message_text()
+    # the next forward pass uses it
+    controller.step_forward()
+    expected = original.copy()
+    expected[0, 1] = 0.5
+    np.testing.assert_array_equal(s.value("Z", 1), expected @ controller.dataset.X + s.value("b", 1))
+    # Back undoes F1, then the edit
+    controller.back()
+    controller.back()
+    np.testing.assert_array_equal(s.value("W", 1), original)
+    assert shown_matrix(inspector)[0][1] == original[0, 1]
+    assert s.events == []
+
+
+@pytest.mark.parametrize(("typed", "why"), [("abc", "is not a number"), ("nan", "not a finite number"),
+                                            ("1e999", "not a finite number"), ("", "type a number")])
+def test_a_bad_value_shows_a_message_and_changes_nothing(qtbot, inspector, controller, typed, why):
+    s = controller.stepper
+    original = s.value("W", 1).copy()
+    type_into_cell(qtbot, inspector, 1, 0, typed)
+    assert "W1[1,0] not changed" in inspector.message_text()
+    assert why in inspector.message_text()
+    assert inspector._message.isVisible()
+    np.testing.assert_array_equal(s.value("W", 1), original)
+    assert s.events == [] and (s.iteration, s.position) == (0, 0)
+    # the message goes once something else happens
+    controller.step_forward()
+    assert inspector.message_text() == ""
+
+
+def test_enter_on_the_unchanged_value_is_not_an_edit(qtbot, inspector, controller):
+    controller.step_forward()
+    viewport = inspector.table.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 2, 1))
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 2, 1))
+    qtbot.waitUntil(lambda: viewport.findChild(QLineEdit) is not None)
+    qtbot.keyClick(viewport.findChild(QLineEdit), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: inspector.table.state() != QAbstractItemView.State.EditingState)
+    assert controller.stepper.events == [] and controller.stepper.position == 1
+    assert inspector.message_text() == ""
+
+
+def test_a_bias_can_be_edited_but_gradients_cannot(qtbot, inspector, controller):
+    inspector.show_quantity("b", 2)
+    type_into_cell(qtbot, inspector, 0, 0, "-0,25")  # a decimal comma
+    assert controller.stepper.value("b", 2)[0, 0] == -0.25
+    step_to(controller, "B2")
+    inspector.show_quantity("dW", 2)
+    assert not inspector.model.flags(inspector.model.index(0, 0)) & Qt.ItemFlag.ItemIsEditable
+    viewport = inspector.table.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 0, 0))
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 0, 0))
+    assert viewport.findChild(QLineEdit) is None
+    assert "only W and b can be edited" in inspector.message_text()
+
+
+def test_non_finite_entries_are_shown_as_text():
+    model = MatrixModel()
+    model.set_matrix(np.array([[np.nan, np.inf, -np.inf, 1.5]]), 1.5, "Z1", quantity_axes("Z", 1), False)
+    shown = [model.data(model.index(0, j)) for j in range(4)]
+    assert shown == ["NaN", "+inf", "−inf", "1.500"]
+
+
+def test_parse_number():
+    assert parse_number(" −1.5e-3 ") == -0.0015
+    assert parse_number("0,25") == 0.25
+    for bad in ("abc", "nan", "inf", "-Infinity", "", "1.2.3"):
+        with pytest.raises(ValueError):
+            parse_number(bad)
+
+
+def test_live_updates_in_place_and_rebuild_falls_back_to_W1(inspector, controller):
+    inspector.show_quantity("W", 2)
+    model_before = inspector.model
+    controller.run(3)
+    assert inspector.model is model_before
+    np.testing.assert_array_equal(np.array(shown_matrix(inspector)), controller.stepper.value("W", 2))
+    # a deeper net keeps W2; a one-layer net has no W2 any more
+    controller.apply_settings(ModelSettings(hidden=(HiddenLayer(3, "relu"), HiddenLayer(3, "relu"))))
+    assert inspector.quantity == ("W", 2)
+    assert inspector.shape_text == "shape (3×3)"
+    inspector.show_quantity("dA", 3)
+    controller.apply_settings(ModelSettings(hidden=()))
+    assert inspector.quantity == ("W", 1)
+    assert inspector.shape_text == "shape (1×2)"
+    np.testing.assert_array_equal(np.array(shown_matrix(inspector)), controller.stepper.value("W", 1))
+
+
+def test_play_redraws_at_most_ten_times_a_second_and_is_exact_once_paused(qtbot, inspector, controller):
+    inspector.show_quantity("W", 1)
+    frames, redraws = [], []
+    controller.changed.connect(frames.append)
+    inspector.model.dataChanged.connect(lambda *_: redraws.append(1))
+    controller.play()
+    try:
+        qtbot.waitUntil(lambda: len(frames) >= 30, timeout=5000)
+    finally:
+        controller.pause()
+    # Play announces every frame (~60 per second); the inspector redraws at most every 100 ms
+    assert len(redraws) <= len(frames) // 3 + 1
+    np.testing.assert_array_equal(np.array(shown_matrix(inspector)), controller.stepper.value("W", 1))
+
+
+def test_theme_and_presenter_scale(inspector):
+    size = inspector._title.font().pointSizeF()
+    inspector.set_scale(2.0)
+    assert inspector._title.font().pointSizeF() == pytest.approx(2 * size)
+    assert inspector.table.font().pointSizeF() > 15
+    inspector.set_theme(DARK)
+    assert DARK.forward in inspector._title.styleSheet()
+    inspector.show_quantity("dZ", 2)
+    assert DARK.backward in inspector._title.styleSheet()
+
+
+def test_clicking_the_heatmap_selects_an_entry_and_turns_to_its_page(qtbot, inspector, controller):
+    controller.step_forward()
+    inspector.show_quantity("A", 1)
+    heatmap = inspector._heatmap
+    scene_point = inspector._plot.vb.mapViewToScene(QPointF(30.5, 3.5))  # x = example 30, y = unit 3
+    qtbot.mouseClick(heatmap.viewport(), Qt.MouseButton.LeftButton, pos=heatmap.mapFromScene(scene_point))
+    assert inspector.selected_entry == (3, 30)
+    assert inspector._page_label.text() == "examples 25–36 of 400"
+    assert inspector.table.currentIndex().row() == 3 and inspector.table.currentIndex().column() == 30 - 24
+    z, a = controller.stepper.value("Z", 1)[3, 30], controller.stepper.value("A", 1)[3, 30]
+    assert inspector.entry_text() == f"A1[3,30] = tanh(Z1[3,30]) = tanh({format_value(z)}) = {format_value(a)}"
