@@ -35,6 +35,8 @@ class GradCheckResult:
     per_layer: dict[int, float]
     grad: np.ndarray = field(repr=False)
     gradapprox: np.ndarray = field(repr=False)
+    # max(‖grad‖, ‖gradapprox‖) per layer: below ~1e-6 the rounding in J outweighs the gradient itself
+    per_layer_norm: dict[int, float] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -81,6 +83,7 @@ def gradient_check(
     grads: list[np.ndarray] = []
     approxes: list[np.ndarray] = []
     per_layer: dict[int, float] = {}
+    per_layer_norm: dict[int, float] = {}
     for l in range(1, net.L + 1):
         layer_grad, layer_approx = [], []
         for param, grad in ((net.W[l], net.dW[l]), (net.b[l], net.db[l])):
@@ -100,5 +103,6 @@ def gradient_check(
         grads.append(np.array(layer_grad))
         approxes.append(np.array(layer_approx))
         per_layer[l] = relative_difference(grads[-1], approxes[-1])
+        per_layer_norm[l] = max(np.linalg.norm(grads[-1]), np.linalg.norm(approxes[-1])).item()
     grad, gradapprox = np.concatenate(grads), np.concatenate(approxes)
-    return GradCheckResult(relative_difference(grad, gradapprox), per_layer, grad, gradapprox)
+    return GradCheckResult(relative_difference(grad, gradapprox), per_layer, grad, gradapprox, per_layer_norm)

@@ -20,7 +20,8 @@ from ..engine.stepper import DivergenceReport, Stepper
 # Play runs whole iterations for at most this long per frame, then lets Qt redraw and handle input.
 FRAME_SECONDS = 1 / 60
 WORK_SECONDS = 0.012
-# Wide nets: the gradient check samples this many entries per layer instead of every one.
+# Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
+GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
 
 
@@ -186,7 +187,7 @@ class Controller(QObject):
     def gradient_check(self) -> GradCheckResult:
         """Backprop's dW against centred differences of J, on the current parameters."""
         net = self.stepper.net
-        sample = GRADCHECK_SAMPLE if net.theta.size > 2000 else None
+        sample = GRADCHECK_SAMPLE if net.theta.size > GRADCHECK_SAMPLED_ABOVE else None
         return gradient_check(net, self.dataset.X, self.dataset.Y, max_entries_per_layer=sample)
 
     # ----------------------------------------------------------------- a new run

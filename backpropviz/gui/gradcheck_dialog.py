@@ -8,8 +8,6 @@ be seen to catch it.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
@@ -29,11 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.gradcheck import EPSILON, THRESHOLD, GradCheckResult
-from .controller import GRADCHECK_SAMPLE, Controller
+from .controller import GRADCHECK_SAMPLE, GRADCHECK_SAMPLED_ABOVE, Controller
 from .theme import LIGHT, Theme, scaled_font
 
-# the check samples entries (controller.gradient_check) beyond this many parameters
-SAMPLED_ABOVE = 2000
 PASS_GREEN = {"light": "#1e7f3c", "dark": "#4cc36b"}
 # Below this ‖grad‖ a layer cannot be judged: at ε = 1e-7 rounding in J (≈ 1e-16) makes each
 # gradapprox entry uncertain by ≈ 1e-9, so the relative difference would measure rounding, not backprop.
@@ -219,7 +215,7 @@ class GradCheckDialog(QDialog):
         self._table.setRowCount(stepper.L + 1)
         self._fit_table_height()
         self._result = None
-        sampled = stepper.net.theta.size > SAMPLED_ABOVE
+        sampled = stepper.net.theta.size > GRADCHECK_SAMPLED_ABOVE
         self._note.setText(
             f"This network has {stepper.net.theta.size:,} parameters: the check samples {GRADCHECK_SAMPLE} "
             "weights and biases per layer."
@@ -247,29 +243,12 @@ class GradCheckDialog(QDialog):
             self._controller.set_planted_bug(layer)
 
     # ----------------------------------------------------------------- results
-    def _layer_sizes(self, result: GradCheckResult) -> list[float] | None:
-        """max(‖grad‖, ‖gradapprox‖) of each layer, or None if the vectors cannot be split.
-
-        The result holds the checked entries of W1, b1, W2, … in order; how many per parameter follows
-        controller.gradient_check's sampling rule.
-        """
-        net = self._controller.stepper.net
-        sample = GRADCHECK_SAMPLE if net.theta.size > SAMPLED_ABOVE else None
-        sizes, offset = [], 0
-        for l in range(1, net.L + 1):
-            count = sum(p.size if sample is None else min(p.size, sample) for p in (net.W[l], net.b[l]))
-            grad, approx = result.grad[offset : offset + count], result.gradapprox[offset : offset + count]
-            sizes.append(max(float(np.linalg.norm(grad)), float(np.linalg.norm(approx))))
-            offset += count
-        return sizes if offset == result.grad.size else None
-
     def _verdicts(self, result: GradCheckResult) -> list[str]:
         """pass, fail or small for the overall row and each layer."""
-        sizes = self._layer_sizes(result) or [math.inf] * len(result.per_layer)
         overall = max(float(np.linalg.norm(result.grad)), float(np.linalg.norm(result.gradapprox)))
         verdicts = ["small" if overall < TOO_SMALL else "pass" if result.difference < THRESHOLD else "fail"]
         for l, difference in result.per_layer.items():
-            if sizes[l - 1] < TOO_SMALL:
+            if result.per_layer_norm[l] < TOO_SMALL:
                 verdicts.append("small")
             else:
                 verdicts.append("pass" if difference < THRESHOLD else "fail")
