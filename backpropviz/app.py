@@ -1,12 +1,33 @@
-"""QApplication set-up and the GUI's command line: ``backpropviz [--screenshot PATH]``."""
+"""QApplication set-up and the GUI's command line: ``backpropviz [--screenshot PATH [--steps N] [--size WxH]]``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1440x900, got {text!r}") from None
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise argparse.ArgumentTypeError(f"size {text} is out of range (320x240 … 8000x8000)")
+    return width, height
+
+
+def _steps(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be ≥ 0, got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,26 +35,55 @@ def build_parser() -> argparse.ArgumentParser:
         prog="backpropviz",
         description="Watch and step backpropagation. `backpropviz train --help` trains without a window.",
     )
+    parser.add_argument("session", nargs="?", metavar="SESSION.bpv", help="a saved session to open")
     parser.add_argument("--version", action="version", version=f"backpropviz {__version__}")
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window to PATH and exit")
+    parser.add_argument("--steps", type=_steps, default=0, help="with --screenshot: micro-steps to take first")
+    parser.add_argument("--size", type=_size, default=(1440, 900), metavar="WxH", help="with --screenshot: window size")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Open the main window; returns the exit status of the Qt event loop."""
     args = build_parser().parse_args(argv)
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from .gui.icons import icon
     from .gui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("backpropviz")
     app.setOrganizationName("backpropviz")
-    window = MainWindow()
-    window.resize(1280, 800)
-    window.show()
+    app.setWindowIcon(icon("app", "#2f6fdb") if isinstance(app, QApplication) else QIcon())
+    window = MainWindow(remember=not args.screenshot)
     if args.screenshot:
-        app.processEvents()
-        window.grab().save(args.screenshot)
-        return 0
+        # no one is there to answer a dialog: errors go to stderr, the steps taken are not "unsaved work"
+        window.files.warn = lambda title, text: None
+        window.files.ask_save = lambda: QMessageBox.StandardButton.Discard
+    if args.session and not window.files.open_path(Path(args.session)):
+        print(f"backpropviz: {window.files.last_error}", file=sys.stderr)
+        if args.screenshot:
+            return 2
+    if args.screenshot:
+        return _screenshot(app, window, args)
+    window.show()
+    if not args.session:
+        window.offer_recovery()
     return app.exec()
+
+
+def _screenshot(app, window, args: argparse.Namespace) -> int:
+    """Build the window, take ``--steps`` micro-steps, save a PNG of it."""
+    window.resize(*args.size)
+    window.show()
+    for _ in range(args.steps):
+        window.controller.step_forward()
+    for _ in range(3):  # let layouts settle and the views paint
+        app.processEvents()
+    saved = window.grab().save(args.screenshot)
+    window.close()
+    if not saved:
+        print(f"backpropviz: could not write {args.screenshot}", file=sys.stderr)
+        return 1
+    return 0

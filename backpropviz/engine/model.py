@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from .datasets import Dataset, toy_dataset
+from .datasets import Dataset, DatasetError, toy_dataset
 from .network import Network
 from .stepper import Stepper
 
@@ -91,3 +91,21 @@ def build_stepper(settings: ModelSettings, dataset: Dataset) -> Stepper:
         dtype=settings.dtype,
     )
     return Stepper(network, dataset.X, dataset.Y, settings.learning_rate, dataset.X_test, dataset.Y_test)
+
+
+def is_generated(settings: ModelSettings, dataset: Dataset) -> bool:
+    """Whether ``dataset`` is exactly, bit for bit, the toy set ``settings`` generate (split included)."""
+    try:
+        generated = build_dataset(settings)
+    except DatasetError:
+        return False
+    return same_dataset(dataset, generated)
+
+
+def same_dataset(a: Dataset, b: Dataset) -> bool:
+    return (
+        a.X_all.shape == b.X_all.shape and a.Y_all.shape == b.Y_all.shape
+        and a.X_all.tobytes() == b.X_all.tobytes() and a.Y_all.tobytes() == b.Y_all.tobytes()
+        and (a.name, a.source, a.label_names, a.feature_names) == (b.name, b.source, b.label_names, b.feature_names)
+        and (a.test_share, a.split_seed, a.standardized) == (b.test_share, b.split_seed, b.standardized)
+    )

@@ -51,7 +51,7 @@ from .. import __version__
 from .activations import ACTIVATIONS
 from .datasets import GENERATORS, MAX_COLUMNS, MAX_ROWS, Dataset, DatasetError
 from .init import INIT_SCHEMES
-from .model import ModelSettings, build_dataset, build_stepper
+from .model import ModelSettings, build_dataset, build_stepper, is_generated
 from .network import DTYPES
 from .stepper import RECORD_COLUMNS, Stepper, micro_steps
 
@@ -147,7 +147,7 @@ class Session:
         if net.X is None or not np.array_equal(net.X, dataset.X.astype(net.dtype)):
             raise SessionError("the stepper is not training on this data set's points")
         meta, arrays = stepper.export_state()
-        generated = _is_generated(settings, dataset)
+        generated = is_generated(settings, dataset)
         return cls(
             settings, dataset, _plain(meta), _frozen_arrays(arrays), title, description, __version__, generated
         )
@@ -813,24 +813,6 @@ def _sync_folder(folder: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _is_generated(settings: ModelSettings, dataset: Dataset) -> bool:
-    """Whether ``dataset`` is exactly, bit for bit, the toy set ``settings`` generate (split included)."""
-    try:
-        generated = build_dataset(settings)
-    except DatasetError:
-        return False
-    return _same_dataset(dataset, generated)
-
-
-def _same_dataset(a: Dataset, b: Dataset) -> bool:
-    return (
-        a.X_all.shape == b.X_all.shape and a.Y_all.shape == b.Y_all.shape
-        and a.X_all.tobytes() == b.X_all.tobytes() and a.Y_all.tobytes() == b.Y_all.tobytes()
-        and (a.name, a.source, a.label_names, a.feature_names) == (b.name, b.source, b.label_names, b.feature_names)
-        and (a.test_share, a.split_seed, a.standardized) == (b.test_share, b.split_seed, b.standardized)
-    )
-
-
 def _fingerprint(dataset: Dataset) -> str:
     """SHA-256 of the raw points (shapes and float64 bytes, little-endian), to detect a changed generator."""
     digest = hashlib.sha256()

@@ -55,6 +55,7 @@ class Controller(QObject):
     diverged = Signal(object)  # a DivergenceReport
     playingChanged = Signal(bool)
     speedChanged = Signal(int)
+    modifiedChanged = Signal(bool)  # the run differs from its saved session (or was never saved)
 
     def __init__(self, settings: ModelSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,7 @@ class Controller(QObject):
         self._last_tick = 0.0
         self._carry = 0.0
         self._iteration_seconds = 1e-4
+        self.modified = False
 
     # ----------------------------------------------------------------- engine notifications
     def _on_stepper(self, kind: str, stepper: Stepper) -> None:
@@ -77,6 +79,7 @@ class Controller(QObject):
             self.diverged.emit(stepper.report)
         if not self._batching:
             self.changed.emit(kind)
+        self.set_modified(True)
 
     @property
     def report(self) -> DivergenceReport | None:
@@ -200,13 +203,23 @@ class Controller(QObject):
     def apply_settings(self, settings: ModelSettings, dataset: Dataset | None = None) -> None:
         """Start over with new settings (and data); on a ValueError nothing changes."""
         dataset = dataset if dataset is not None else build_dataset(settings)
-        stepper = build_stepper(settings, dataset)
+        self.adopt(settings, dataset, build_stepper(settings, dataset))
+
+    def adopt(self, settings: ModelSettings, dataset: Dataset, stepper: Stepper, loaded: bool = False) -> None:
+        """Switch to a run built elsewhere (e.g. a loaded session). A fresh or just-loaded run has
+        nothing unsaved; any step or edit after this marks it modified."""
         self.pause()
         self.stepper.listeners.remove(self._on_stepper)
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
         self.rebuilt.emit()
-        self.changed.emit("reset")
+        self.changed.emit("loaded" if loaded else "reset")
+        self.set_modified(False)
+
+    def set_modified(self, modified: bool) -> None:
+        if modified != self.modified:
+            self.modified = modified
+            self.modifiedChanged.emit(modified)
 
     def set_dataset(self, dataset: Dataset) -> None:
         """Train on other data (a CSV, hand-edited points) with the same architecture."""

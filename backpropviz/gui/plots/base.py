@@ -1,0 +1,288 @@
+"""What every live plot shares: the controller wiring, theme and presenter scale, export, colour levels.
+
+A plot is a QWidget holding a row of options (check boxes, a readout) above a pyqtgraph
+GraphicsLayoutWidget. It is built once, updated in place on ``controller.changed`` and rebuilds its
+items only on ``controller.rebuilt``. A plot hidden inside a shown window (a background tab, a closed
+dock) skips the work and catches up when it is shown again.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+import pyqtgraph.exporters
+from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
+
+from ..controller import Controller
+from ..theme import Theme, scaled_font
+
+# Kinds of controller.changed after which the per-iteration series only grew (or stayed): the curves
+# need new data only if ``furthest`` moved. Every other kind may have rewritten the history.
+APPEND_ONLY_KINDS = frozenset({"step", "iteration", "goto", "diverged"})
+
+# Colour bars rescale when the data outgrows the bar, or shrinks below this share of it.
+SHRINK_SHARE = 0.25
+
+
+# ------------------------------------------------------------------------------------- colour levels
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k that is ≥ value (value > 0): round numbers on a colour bar."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for mantissa in (1.0, 2.0, 5.0, 10.0):
+        candidate = mantissa * 10.0**exponent
+        if candidate >= value * (1 - 1e-12):
+            return candidate
+    return 10.0 ** (exponent + 1)  # pragma: no cover - the loop always returns
+
+
+def next_level(current: float | None, top: float, force: bool = False) -> float:
+    """The colour bar's half-width for data whose largest |value| is ``top``.
+
+    The bar stays put while the data fits it and fills more than SHRINK_SHARE of it, so a heatmap
+    does not flicker from rescaling every frame; otherwise (or when forced) it jumps to a round
+    number just above ``top``.
+    """
+    if current is None or force or top > current or top < SHRINK_SHARE * current:
+        return nice_ceiling(top)
+    return current
+
+
+# ------------------------------------------------------------------------------------- SVG export
+def _install_svg_closed_path_fix() -> None:
+    """pyqtgraph 0.14.0's SVG exporter cannot parse the "Z" (close path) that Qt ≥ 6.10 writes.
+
+    Known upstream bug (pyqtgraph issue #3495, fix in PR #3458, not released): every export of a
+    plot raises ValueError. We drop the Z before pyqtgraph rewrites the path coordinates; Qt writes
+    closed outlines with the first point repeated, so the drawing is the same. Idempotent, and
+    harmless once pyqtgraph handles Z itself. It fixes the context menu's "Export…" too.
+    """
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    original = module.correctCoordinates
+    if getattr(original, "_backpropviz_fix", False):
+        return
+
+    def correct_coordinates(node: Any, defs: Any, item: Any, options: Any) -> Any:
+        for path in node.getElementsByTagName("path"):
+            d = path.getAttribute("d")
+            if "Z" in d or "z" in d:
+                path.setAttribute("d", re.sub(r"\s*[Zz]\s*", " ", d).strip())
+        return original(node, defs, item, options)
+
+    correct_coordinates._backpropviz_fix = True  # type: ignore[attr-defined]
+    module.correctCoordinates = correct_coordinates
+
+
+_install_svg_closed_path_fix()
+
+
+def export_item(item: Any, path: str | Path) -> Path:
+    """Save a pyqtgraph item (PlotItem, GraphicsLayout, scene) as PNG or SVG, chosen by the suffix."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        exporter: Any = pyqtgraph.exporters.ImageExporter(item)
+    elif suffix == ".svg":
+        exporter = pyqtgraph.exporters.SVGExporter(item)
+    else:
+        raise ValueError(f"export needs a .png or .svg file name, got {path.name!r}")
+    exporter.export(str(path))
+    if suffix == ".svg":
+        # A heatmap is embedded as a tiny PNG (one pixel per entry); viewers would blur it when scaled.
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("<image ", '<image style="image-rendering:pixelated" '), encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------- styling
+def pen_width(scale: float) -> int:
+    """Curve width for the presenter scale: 1 px (the fast path) up to 1.5×, then thicker."""
+    return max(1, round(scale))
+
+
+def tick_font(scale: float) -> QFont:
+    return scaled_font(QApplication.font(), 0.9 * scale)
+
+
+def font_size(scale: float) -> str:
+    return f"{tick_font(scale).pointSizeF():.1f}pt"
+
+
+def label_style(theme: Theme, scale: float, muted: bool = False) -> dict[str, str]:
+    """Keyword arguments for LabelItem.setText: the theme's text (or muted) colour at the scaled size."""
+    return {"color": theme.muted if muted else theme.text, "size": font_size(scale)}
+
+
+def style_axes(plot: pg.PlotItem, theme: Theme, scale: float, labels: dict[str, str]) -> None:
+    """Axis pens, tick fonts and labels of ``plot`` in the theme's colours at the presenter scale."""
+    font = tick_font(scale)
+    # Ticks and grid lines as hairlines (width 0) and two levels only: a translucent width-1 grid with
+    # three levels made painting a curve plot cost ~12 ms (measured), hairlines ~1 ms.
+    tick_pen = QPen(QColor(theme.box_border))
+    tick_pen.setWidth(0)
+    tick_pen.setCosmetic(True)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(theme.box_border, width=1))
+        axis.setTickPen(tick_pen)
+        axis.setStyle(maxTickLevel=1)
+        axis.setTextPen(pg.mkPen(theme.text))
+        axis.setTickFont(font)
+        axis.enableAutoSIPrefix(False)  # "cost J (x0.001)" with ticks 700…240 reads worse than 0.7…0.24
+        if name in labels:
+            plot.setLabel(name, labels[name], **{"color": theme.text, "font-size": font_size(scale)})
+    # Room for tick labels grows with the font (the left axis otherwise clips "0.001").
+    plot.getAxis("left").setWidth(int(30 + 26 * scale))
+    plot.getAxis("bottom").setHeight(int(16 + 22 * scale))
+
+
+def style_legend(legend: pg.LegendItem, theme: Theme, scale: float) -> None:
+    size = font_size(scale)
+    legend.opts["labelTextColor"] = pg.mkColor(theme.text)  # for entries added later
+    legend.opts["labelTextSize"] = size
+    for _sample, label in legend.items:
+        # LegendItem.setLabelTextColor only records the colour; the text must be set again to show it.
+        label.setText(label.text, color=theme.text, size=size)
+    fill = pg.mkColor(theme.panel)
+    fill.setAlpha(210)
+    legend.setBrush(fill)
+    legend.setPen(pg.mkPen(theme.grid))
+
+
+# ------------------------------------------------------------------------------------- log axis
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_text(value: float) -> str:
+    """0.001 … 1000 as plain numbers, beyond that 10⁻⁵ or 2·10⁻⁵."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value) + 1e-9)
+    mantissa = round(value / 10.0**exponent)
+    power = f"10{str(exponent).translate(_SUPERSCRIPT)}"
+    return power if mantissa == 1 else f"{mantissa}·{power}"
+
+
+class TidyLogAxis(pg.AxisItem):
+    """An axis whose log mode labels only as many ticks as fit: 1…9 within a decade, 1-2-5 over a
+    couple of decades, decades only beyond (pyqtgraph labels every minor tick, which overlap)."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        low, high = sorted(self.range)
+        span = high - low
+        keep = set(range(1, 10)) if span < 1.0 else {1, 2, 5} if span < 2.2 else {1}
+        strings = []
+        for v in values:
+            exponent = math.floor(v + 1e-9)
+            mantissa = 10.0 ** (v - exponent)
+            whole = round(mantissa)
+            labelled = whole in keep and abs(mantissa - whole) < 1e-6 * whole
+            strings.append(power_text(whole * 10.0**exponent * scale) if labelled else "")
+        return strings
+
+
+# ------------------------------------------------------------------------------------- the base view
+class PlotView(QWidget):
+    """A live plot: an options row above a GraphicsLayoutWidget, wired to the controller.
+
+    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``), update them in
+    place in ``refresh(kind)`` (on ``controller.changed``), and restyle them in ``apply_style``.
+    """
+
+    def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.theme = theme
+        self.scale = 1.0
+        self._stale = False
+        self._needs_rebuild = False
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.ci.setContentsMargins(4, 4, 8, 4)
+        self.options = QWidget()
+        self.options_layout = QHBoxLayout(self.options)
+        self.options_layout.setContentsMargins(6, 2, 6, 0)
+        self.options_layout.setSpacing(12)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.options)
+        layout.addWidget(self.graphics, 1)
+
+        controller.changed.connect(self._on_changed)
+        controller.rebuilt.connect(self._on_rebuilt)
+
+    # ----------------------------------------------------------------- for subclasses
+    def rebuild(self) -> None:
+        """Create the items that depend on the layer count or the data set."""
+
+    def refresh(self, kind: str) -> None:
+        """Update the items in place; ``kind`` is the controller's (step, run, goto, …, or "show")."""
+
+    def note_change(self, kind: str) -> None:
+        """Called on every change, even while hidden: bookkeeping that must not miss a kind."""
+
+    def apply_style(self) -> None:
+        """Re-colour and re-size the items for ``self.theme`` and ``self.scale``."""
+
+    def export_target(self) -> Any:
+        """The pyqtgraph item that ``export`` saves (the whole layout by default)."""
+        return self.graphics.ci
+
+    # ----------------------------------------------------------------- public
+    def set_theme(self, theme: Theme) -> None:
+        """Switch colours (light/dark)."""
+        self.theme = theme
+        self.graphics.setBackground(theme.panel)
+        self.apply_style()
+
+    def set_scale(self, factor: float) -> None:
+        """Presenter mode: fonts and line widths × factor (1.0–2.5)."""
+        self.scale = float(factor)
+        self.options.setFont(scaled_font(QApplication.font(), self.scale))
+        self.apply_style()
+
+    def export(self, path: str | Path) -> Path:
+        """Save the plot as PNG or SVG (by the file's suffix); returns the path."""
+        return export_item(self.export_target(), path)
+
+    # ----------------------------------------------------------------- wiring
+    def _deferred(self) -> bool:
+        """Hidden inside a shown window (background tab, closed dock): do the work when shown."""
+        return not self.isVisible() and self.window().isVisible()
+
+    def _on_changed(self, kind: str) -> None:
+        self.note_change(kind)
+        if self._deferred():
+            self._stale = True
+            return
+        self.refresh(kind)
+
+    def _on_rebuilt(self) -> None:
+        if self._deferred():
+            self._needs_rebuild = self._stale = True
+            return
+        self.rebuild()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._needs_rebuild:
+            self._needs_rebuild = False
+            self.rebuild()
+        if self._stale:
+            self._stale = False
+            self.refresh("show")
+
+    def _finish_init(self) -> None:
+        """End of a subclass's __init__: build, style and fill the items once."""
+        self.graphics.setBackground(self.theme.panel)
+        self.rebuild()
+        self.apply_style()
+        self.refresh("reset")

@@ -1,0 +1,336 @@
+"""The decision boundary: the data points over the network's output A[L] on a grid, and click-to-edit data.
+
+The grid (GRID × GRID points) covers the raw data with a margin; the network sees the grid through
+``dataset.transform`` (the data may be standardised), so the picture is in the data's own units.
+During Play the grid is recomputed at most MAX_RATE times a second (the other frames keep the last
+image, and a timer catches the final state); it is recomputed only when θ changed.
+
+Click adds a class-0 point, shift-click a class-1 point, ctrl-click removes the nearest point; the
+edited data set goes to ``controller.set_dataset``. Only for two features.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QWidget
+
+from ...engine.datasets import Dataset, DatasetError, add_point, nearest_index, remove_nearest
+from ..controller import Controller
+from ..theme import Theme
+from .base import PlotView, pen_width, style_axes
+from .contour import contour_segments
+
+GRID = 120
+MAX_RATE = 15.0  # grid recomputations per second during Play
+MARGIN = 0.08  # of the data's range, on each side
+REMOVE_REACH_PX = 24  # ctrl-click removes the nearest point only if it is this close on screen
+MESSAGE_MS = 6000
+# Aspect ratio 1 (the flower looks like a flower) unless the features' ranges differ this much.
+MAX_LOCKED_ASPECT = 4.0
+
+
+def mix(colour: str, other: str, share: float) -> QColor:
+    """``share`` of ``colour`` blended into ``other``."""
+    a, b = QColor(colour), QColor(other)
+    return QColor(
+        round(share * a.red() + (1 - share) * b.red()),
+        round(share * a.green() + (1 - share) * b.green()),
+        round(share * a.blue() + (1 - share) * b.blue()),
+    )
+
+
+def probability_lut(theme: Theme, strength: float = 0.42) -> np.ndarray:
+    """(256, 3) uint8: class-0 tint at A = 0, the panel colour at 0.5, class-1 tint at A = 1."""
+    panel = QColor(theme.panel)
+    ends = [mix(theme.class0, theme.panel, strength), panel, mix(theme.class1, theme.panel, strength)]
+    anchors = np.array([[c.red(), c.green(), c.blue()] for c in ends], dtype=float)
+    x = np.linspace(0.0, 1.0, 256)
+    return np.stack([np.interp(x, [0.0, 0.5, 1.0], anchors[:, k]) for k in range(3)], axis=1).round().astype(np.uint8)
+
+
+def raw_points(dataset: Dataset, X: np.ndarray) -> np.ndarray:
+    """Undo the data set's standardisation: the points in the units of X_all."""
+    if dataset.mean is None or dataset.std is None:
+        return X
+    return X * dataset.std + dataset.mean
+
+
+def grid_axes(X_all: np.ndarray, size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
+    """Grid coordinates along each feature: the data's range plus a margin (never empty)."""
+    axes = []
+    for row in X_all[:2]:
+        low, high = (float(row.min()), float(row.max())) if row.size else (-1.0, 1.0)
+        span = high - low if high > low else max(abs(high), 1.0)
+        axes.append(np.linspace(low - MARGIN * span, high + MARGIN * span, size))
+    return axes[0], axes[1]
+
+
+class DecisionBoundary(PlotView):
+    """A[L] over the input plane with the train (solid) and test (hollow) points; click to edit the data."""
+
+    def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(controller, theme, parent)
+        self.grid_x = np.zeros(0)
+        self.grid_y = np.zeros(0)
+        self._grid_net: np.ndarray | None = None  # the grid as the network sees it, (2, GRID²)
+        self._values = np.zeros((GRID, GRID), dtype=np.float32)
+        self._rect = QRectF(0.0, 0.0, 1.0, 1.0)
+        self._theta_shown: np.ndarray | None = None
+        self._last_compute = -1.0
+        self.recomputations = 0
+        self.clock = time.perf_counter
+        # Asked before an edit throws training away (controller.has_progress); False cancels the edit.
+        # The main window may set it to a confirmation dialog.
+        self.confirm_discard: Callable[[], bool] | None = None
+
+        self.plot: pg.PlotItem = self.graphics.addPlot()
+        self.plot.vb.setDefaultPadding(0.0)
+        self.image = pg.ImageItem(axisOrder="col-major")  # image[i, j] is A at (grid_x[i], grid_y[j])
+        self.image.setZValue(-10)
+        self.plot.addItem(self.image)
+        self.contour = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)
+        self.plot.addItem(self.contour)
+        self.points = {
+            (split, label): pg.ScatterPlotItem(pxMode=True)
+            for split in ("train", "test") for label in (0, 1)
+        }
+        for item in self.points.values():
+            self.plot.addItem(item)
+
+        self.contour_check = QCheckBox("A = 0.5 line")
+        self.contour_check.setChecked(True)
+        self.contour_check.toggled.connect(self._on_contour_toggled)
+        self.key = QLabel()
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.options_layout.addWidget(self.contour_check)
+        self.options_layout.addWidget(self.key)
+        self.options_layout.addStretch(1)
+        self.options_layout.addWidget(self.hint)
+
+        # Shown instead of the plot when the data does not have exactly two features.
+        self.note = QLabel()
+        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.note.setWordWrap(True)
+        self.stack = QStackedWidget()
+        layout = self.layout()
+        layout.removeWidget(self.graphics)
+        self.stack.addWidget(self.graphics)
+        self.stack.addWidget(self.note)
+        layout.addWidget(self.stack, 1)  # type: ignore[call-arg]
+
+        # A refusal ("cannot remove the last point of class 1 …"), in the plot's corner for a while.
+        self.message = QLabel(self.graphics)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.message.hide)
+
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(self._recompute_if_changed)
+        self.graphics.scene().sigMouseClicked.connect(self._on_click)
+        self._finish_init()
+
+    # ----------------------------------------------------------------- public
+    @property
+    def available(self) -> bool:
+        """Whether the data has the two features a plane can show."""
+        return self.controller.dataset.n_x == 2
+
+    def add_point(self, x: float, y: float, label: int) -> bool:
+        """Add a point of class ``label`` at raw coordinates (x, y); False (and a message) if refused."""
+        dataset = self.controller.dataset
+        try:
+            X_all, Y_all = add_point(dataset.X_all, dataset.Y_all, x, y, label)
+            return self._use(dataset.with_points(X_all, Y_all))
+        except (DatasetError, ValueError) as error:
+            self.show_message(str(error))
+            return False
+
+    def remove_point_near(self, x: float, y: float) -> bool:
+        """Remove the point nearest on screen to (x, y) if it is within reach; False (and a message) if not."""
+        dataset = self.controller.dataset
+        X_all, Y_all = dataset.X_all, dataset.Y_all
+        try:
+            if X_all.shape[1] == 0:
+                raise DatasetError("there are no points to remove")
+            # Nearest in screen distance: the axes may have different scales.
+            px, py = self._pixel_size()
+            screen = np.stack([X_all[0] / px, X_all[1] / py])
+            k = nearest_index(screen, x / px, y / py)
+            if np.hypot(screen[0, k] - x / px, screen[1, k] - y / py) > REMOVE_REACH_PX * self.scale:
+                raise DatasetError("no point near the click: ctrl-click on a point to remove it")
+            X_new, Y_new = remove_nearest(X_all, Y_all, X_all[0, k].item(), X_all[1, k].item())
+            return self._use(dataset.with_points(X_new, Y_new))
+        except (DatasetError, ValueError) as error:
+            self.show_message(str(error))
+            return False
+
+    def show_message(self, text: str) -> None:
+        """A short note in the plot's top-left corner (hidden again after a few seconds)."""
+        text = text[:1].upper() + text[1:]
+        self.message.setText(text)
+        available = max(160, self.graphics.width() - 100)
+        wanted = QFontMetrics(self.message.font()).horizontalAdvance(text) + 24  # + padding and border
+        self.message.setFixedWidth(min(wanted, available))
+        self.message.adjustSize()
+        self.message.move(70, 8)
+        self.message.show()
+        self.message.raise_()
+        self._message_timer.start(MESSAGE_MS)
+
+    # ----------------------------------------------------------------- PlotView
+    def rebuild(self) -> None:
+        dataset = self.controller.dataset
+        self._theta_shown = None
+        self.options.setVisible(self.available)
+        if not self.available:
+            self.stack.setCurrentWidget(self.note)
+            self.note.setText(
+                f"The decision boundary needs exactly 2 features; “{dataset.name}” has {dataset.n_x}.\n"
+                "Choose a 2-feature data set to see it."
+            )
+            return
+        self.stack.setCurrentWidget(self.graphics)
+        self.grid_x, self.grid_y = grid_axes(dataset.X_all)
+        gx, gy = np.meshgrid(self.grid_x, self.grid_y, indexing="ij")
+        self._grid_net = dataset.transform(np.stack([gx.reshape(-1), gy.reshape(-1)]))
+        dx, dy = self.grid_x[1] - self.grid_x[0], self.grid_y[1] - self.grid_y[0]
+        # Pixel (i, j) is centred on the grid point (grid_x[i], grid_y[j]).
+        self._rect = QRectF(self.grid_x[0] - dx / 2, self.grid_y[0] - dy / 2, GRID * dx, GRID * dy)
+        spans = (self.grid_x[-1] - self.grid_x[0], self.grid_y[-1] - self.grid_y[0])
+        self.plot.setAspectLocked(max(spans) / min(spans) <= MAX_LOCKED_ASPECT, 1.0)
+        self.plot.enableAutoRange()  # the image covers the data: auto-range shows exactly it
+        for split, X, Y in (("train", dataset.X, dataset.Y), ("test", dataset.X_test, dataset.Y_test)):
+            raw = raw_points(dataset, X)
+            for label in (0, 1):
+                chosen = Y[0] == label
+                self.points[(split, label)].setData(x=raw[0, chosen], y=raw[1, chosen])
+        self.apply_style()
+
+    def refresh(self, kind: str) -> None:
+        if not self.available:
+            return
+        if kind == "run" and self.controller.playing:
+            wait = min(self._last_compute + 1.0 / MAX_RATE - self.clock(), 1.0 / MAX_RATE)
+            if wait > 0:
+                if not self._throttle.isActive():
+                    self._throttle.start(int(wait * 1000) + 1)
+                return
+        self._recompute_if_changed()
+
+    def apply_style(self) -> None:
+        theme, scale = self.theme, self.scale
+        names = self.controller.dataset.feature_names
+        if self.available:
+            style_axes(self.plot, theme, scale, {"bottom": names[0], "left": names[1]})
+        self.image.setLookupTable(probability_lut(theme))
+        self.image.setLevels((0.0, 1.0))
+        self.contour.setPen(pg.mkPen(theme.forward, width=pen_width(scale)))
+        size = 6.0 * (1.0 + 0.5 * (scale - 1.0))  # bigger in presenter mode, but not to a blob
+        outline = pg.mkPen(theme.panel, width=0.8)
+        for (split, label), item in self.points.items():
+            colour = theme.class1 if label else theme.class0
+            if split == "train":
+                item.setPen(outline)
+                item.setBrush(pg.mkBrush(colour))
+                item.setSize(size)
+            else:
+                item.setPen(pg.mkPen(colour, width=1.5 * scale))
+                item.setBrush(pg.mkBrush(theme.panel))
+                item.setSize(size + 1)
+        labels = self.controller.dataset.label_names
+        self.key.setText(
+            f"<span style='color:{theme.class0}'>●</span> {labels[0]} &nbsp;"
+            f"<span style='color:{theme.class1}'>●</span> {labels[1]}"
+            + (" &nbsp;○ test" if self.controller.dataset.m_test else "")
+        )
+        hint = f"click +{labels[0]} · shift +{labels[1]} · ctrl remove"
+        self.hint.setText(f"<span style='color:{theme.muted}'>{hint}</span>")
+        self.graphics.setToolTip(f"Click: add a point of class {labels[0]}; shift-click: class {labels[1]}; "
+                                 "ctrl-click: remove the nearest point")
+        self._fit_hint()
+        self.message.setStyleSheet(
+            f"QLabel {{ background: {theme.box_fill}; color: {theme.backward}; border: 1px solid {theme.backward};"
+            f" border-radius: 4px; padding: 4px 8px; }}"
+        )
+        self.message.setFont(self.options.font())
+
+    def export_target(self) -> pg.PlotItem:
+        return self.plot
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit_hint()
+
+    def _fit_hint(self) -> None:
+        """The click hint only where the options row has room for it (the tooltip says it too)."""
+        margins = self.options_layout.contentsMargins()
+        needed = sum(w.sizeHint().width() for w in (self.contour_check, self.key, self.hint))
+        needed += 3 * self.options_layout.spacing() + margins.left() + margins.right()
+        self.hint.setVisible(needed <= self.width())
+
+    # ----------------------------------------------------------------- computing the image
+    def _recompute_if_changed(self) -> None:
+        if not self.available or self._grid_net is None:
+            return
+        theta = self.controller.stepper.net.theta
+        if self._theta_shown is not None and np.array_equal(theta, self._theta_shown):
+            return
+        self._theta_shown = theta.copy()
+        self._last_compute = self.clock()
+        self.recomputations += 1
+        A = self.controller.stepper.net.predict_proba(self._grid_net)
+        np.copyto(self._values, A.reshape(GRID, GRID), casting="same_kind")
+        # rect places the pixels in data units (setRect alone does nothing before the first image)
+        self.image.setImage(self._values, autoLevels=False, levels=(0.0, 1.0), rect=self._rect)
+        self._update_contour()
+
+    def _update_contour(self) -> None:
+        if not self.contour_check.isChecked():
+            self.contour.setData([], [])
+            return
+        x, y = contour_segments(self._values, self.grid_x, self.grid_y, 0.5)
+        self.contour.setData(x, y, connect="pairs")
+
+    def _on_contour_toggled(self, _on: bool) -> None:
+        if self.available and self._theta_shown is not None:
+            self._update_contour()
+
+    # ----------------------------------------------------------------- editing the data
+    def _use(self, dataset: Dataset) -> bool:
+        """Train on the edited points from now on (a fresh network: the old one learnt other data)."""
+        if self.controller.has_progress and self.confirm_discard is not None and not self.confirm_discard():
+            return False
+        self.message.hide()
+        self.controller.set_dataset(dataset)
+        return True
+
+    def _pixel_size(self) -> tuple[float, float]:
+        """Data units per screen pixel along x and y (1, 1 before the view has a size)."""
+        px, py = self.plot.vb.viewPixelSize()
+        return (px if px > 0 else 1.0), (py if py > 0 else 1.0)
+
+    def _on_click(self, event: MouseClickEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double() or not self.available:
+            return
+        scene_pos: QPointF = event.scenePos()
+        if not self.plot.vb.sceneBoundingRect().contains(scene_pos):
+            return  # on an axis or outside the plot
+        point = self.plot.vb.mapSceneToView(scene_pos)
+        modifiers = event.modifiers()
+        event.accept()
+        if modifiers & Qt.KeyboardModifier.ControlModifier:
+            self.remove_point_near(point.x(), point.y())
+        else:
+            label = 1 if modifiers & Qt.KeyboardModifier.ShiftModifier else 0
+            self.add_point(point.x(), point.y(), label)

@@ -1,0 +1,246 @@
+"""Per-iteration curves: cost, accuracy and gradient norms, with a marker at the current iteration.
+
+The stepper records one row per iteration (``stepper.series``); the curves show all ``furthest`` of
+them, so going back on the timeline moves only the marker. Long runs stay cheap: pyqtgraph clips
+to the view and peak-downsamples to the pixel width, and finite data skips the finiteness check.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QCheckBox, QWidget
+
+from ...engine.stepper import Stepper
+from ..controller import Controller
+from ..theme import Theme
+from .base import APPEND_ONLY_KINDS, PlotView, TidyLogAxis, label_style, pen_width, style_axes, style_legend
+
+# Colours of the second series (test) per theme; the first (train) is the theme's ink.
+TEST_COLOURS = {"light": "#1f9e89", "dark": "#4fd1b5"}
+# Layer colours of the gradient norms, cool (input side) to warm (output side): distinct, and
+# ordered so that a vanishing gradient reads as "the blue curves sit lowest".
+LAYER_PALETTES = {
+    "light": ("#253494", "#2c7fb8", "#1b9e77", "#5f9e1b", "#c99700", "#e6550d", "#b2182b"),
+    "dark": ("#7aa6ff", "#4fc3f7", "#4dd0a1", "#a5d65a", "#ffd54f", "#ff9e57", "#ff6b6b"),
+}
+
+
+@dataclass(frozen=True)
+class CurveSpec:
+    """One curve: the key of its data, its legend text, and a colour role (train, test or a layer)."""
+
+    key: str
+    label: str
+    role: str
+
+
+def test_colour(theme: Theme) -> str:
+    return TEST_COLOURS.get(theme.name, TEST_COLOURS["light"])
+
+
+def layer_colours(theme: Theme, L: int) -> list[str]:
+    """L distinct colours ordered from layer 1 to layer L, spread over the theme's palette."""
+    palette = LAYER_PALETTES.get(theme.name, LAYER_PALETTES["light"])
+    if L <= 1:
+        return [palette[0]] * L
+    rgb = np.array([pg.mkColor(c).getRgb()[:3] for c in palette], dtype=float)
+    where = np.linspace(0, len(palette) - 1, L)
+    channels = [np.interp(where, np.arange(len(palette)), rgb[:, k]) for k in range(3)]
+    return [pg.mkColor(*(round(c[i]) for c in channels)).name() for i in range(L)]
+
+
+def drawable(y: np.ndarray, log: bool) -> bool:
+    """Whether every value can be drawn as is (finite, and > 0 on a log axis)."""
+    return bool(np.all(y > 0)) if log else bool(np.isfinite(y).all())
+
+
+class SeriesPlot(PlotView):
+    """Curves over the iterations with a legend, an optional log-y toggle and the current-iteration marker."""
+
+    y_label = ""
+    log_default = False
+    legend_corner = (1, 0)  # anchor of the legend in the view: (1, 0) top right, (1, 1) bottom right
+
+    def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(controller, theme, parent)
+        self.plot: pg.PlotItem = self.graphics.addPlot(axisItems={"left": TidyLogAxis("left")})
+        self.plot.showGrid(x=True, y=True, alpha=0.12)
+        # PlotItem.addItem hands its own clip/downsampling modes to every curve (and its context menu
+        # shows them), so they are set here, on the plot, not per curve.
+        self.plot.setClipToView(True)
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.legend: pg.LegendItem = self.plot.addLegend(offset=None, verSpacing=-4)
+        corner = self.legend_corner
+        self.legend.anchor(itemPos=corner, parentPos=corner, offset=(-8 if corner[0] else 8, -8 if corner[1] else 8))
+        # The current iteration; ignoreBounds keeps it out of the auto-range (the whole curve stays visible).
+        self.marker = pg.InfiniteLine(angle=90, movable=False)
+        self.marker.setZValue(10)
+        self.plot.addItem(self.marker, ignoreBounds=True)
+        self.empty_note = pg.LabelItem("no iterations yet")
+        self.empty_note.setParentItem(self.plot.vb)
+        self.empty_note.anchor(itemPos=(0.5, 0.5), parentPos=(0.5, 0.5))
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.specs: list[CurveSpec] = []
+        self._x = np.arange(0, dtype=np.float64)
+        self._shown_furthest = -1
+        self._drawable: dict[str, bool] = {}
+
+        self.log_check = QCheckBox("log y")
+        self.log_check.setToolTip("Logarithmic y axis")
+        self.options_layout.addWidget(self.log_check)
+        self.options_layout.addStretch(1)
+        self.log_check.toggled.connect(self.set_log_y)
+        # The plot's own context menu (Plot Options ▸ Transforms ▸ Log Y) stays in step with the box.
+        self.plot.ctrl.logYCheck.toggled.connect(self.log_check.setChecked)
+        self.plot.setLogMode(y=self.log_default)
+        self._finish_init()
+
+    # ----------------------------------------------------------------- what to draw
+    def curve_specs(self) -> list[CurveSpec]:
+        raise NotImplementedError
+
+    def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
+        """The y values of each curve key, length ``stepper.furthest``."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- public
+    @property
+    def log_y(self) -> bool:
+        return self.plot.ctrl.logYCheck.isChecked()
+
+    def set_log_y(self, on: bool) -> None:
+        """Logarithmic y axis on or off (the check box and the context menu follow)."""
+        if on != self.log_y:
+            self.plot.setLogMode(y=on)
+        if self.log_check.isChecked() != on:
+            self.log_check.setChecked(on)
+        self._update_data()  # drawability depends on the axis: 0 cannot be shown on a log axis
+
+    # ----------------------------------------------------------------- PlotView
+    def rebuild(self) -> None:
+        for curve in self.curves.values():
+            self.plot.removeItem(curve)
+        self.legend.clear()
+        self.curves.clear()
+        self.specs = self.curve_specs()
+        for spec in self.specs:
+            # peak downsampling keeps each bin's min and max: two bins per pixel look like the full curve
+            # and draw 2.5× fewer points than pyqtgraph's default of 5
+            curve = pg.PlotDataItem(name=spec.label, skipFiniteCheck=True, autoDownsampleFactor=2.0)
+            self.plot.addItem(curve)
+            self.curves[spec.key] = curve
+        self._drawable.clear()
+        self._shown_furthest = -1
+        self.apply_style()
+
+    def refresh(self, kind: str) -> None:
+        stepper = self.controller.stepper
+        self.marker.setValue(stepper.iteration)
+        if kind in APPEND_ONLY_KINDS and stepper.furthest == self._shown_furthest:
+            return  # the history did not change: moving the marker is all
+        self._update_data()
+
+    def _update_data(self) -> None:
+        stepper = self.controller.stepper
+        n = stepper.furthest
+        if self._x.size < n:
+            self._x = np.arange(max(n, 2 * self._x.size), dtype=np.float64)
+        x = self._x[:n]
+        log = self.log_y
+        for key, y in self.series(stepper).items():
+            curve = self.curves.get(key)
+            if curve is None:
+                continue
+            ok = drawable(y, log)
+            if ok == self._drawable.get(key):
+                curve.setData(x, y)
+            else:
+                # Non-drawable values (0 on a log axis) become gaps, and pyqtgraph must check each
+                # point. Passed only on a change: a style keyword makes setData restyle the curve.
+                curve.setData(x, y, skipFiniteCheck=ok, connect="all" if ok else "finite")
+                self._drawable[key] = ok
+        self._shown_furthest = n
+        self.empty_note.setVisible(n == 0)
+
+    def apply_style(self) -> None:
+        theme, scale = self.theme, self.scale
+        style_axes(self.plot, theme, scale, {"left": self.y_label, "bottom": "iteration"})
+        style_legend(self.legend, theme, scale)
+        self.marker.setPen(pg.mkPen(theme.highlight, width=max(1, round(1.5 * scale))))
+        self.empty_note.setText(self.empty_note.text, **label_style(theme, scale, muted=True))
+        width = pen_width(scale)
+        layers = layer_colours(theme, sum(spec.role == "layer" for spec in self.specs))
+        for spec in self.specs:
+            if spec.role == "train":
+                colour = theme.forward
+            elif spec.role == "test":
+                colour = test_colour(theme)
+            else:
+                colour = layers.pop(0)
+            self.curves[spec.key].setPen(pg.mkPen(colour, width=width))
+
+    def export_target(self) -> pg.PlotItem:
+        return self.plot
+
+
+def _column(values: np.ndarray) -> np.ndarray:
+    """A contiguous copy: the stepper's series are strided views into a table it may rewrite."""
+    return np.ascontiguousarray(values, dtype=np.float64)
+
+
+class CostPlot(SeriesPlot):
+    """Train (and test, when the data set has one) cost J per iteration."""
+
+    y_label = "cost J"
+
+    def curve_specs(self) -> list[CurveSpec]:
+        specs = [CurveSpec("cost", "train", "train")]
+        if self.controller.dataset.m_test > 0:
+            specs.append(CurveSpec("test_cost", "test", "test"))
+        return specs
+
+    def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
+        return {spec.key: _column(stepper.series(spec.key)) for spec in self.specs}
+
+
+class AccuracyPlot(SeriesPlot):
+    """Train (and test) accuracy in % per iteration."""
+
+    y_label = "accuracy %"
+    legend_corner = (1, 1)  # accuracy climbs to the top right; the legend goes below it
+
+    def curve_specs(self) -> list[CurveSpec]:
+        specs = [CurveSpec("train_accuracy", "train", "train")]
+        if self.controller.dataset.m_test > 0:
+            specs.append(CurveSpec("test_accuracy", "test", "test"))
+        return specs
+
+    def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
+        return {spec.key: 100.0 * _column(stepper.series(spec.key)) for spec in self.specs}
+
+
+class GradNormPlot(SeriesPlot):
+    """‖dW[l]‖ of every layer per iteration, log-y: vanishing or exploding gradients at a glance."""
+
+    y_label = "‖dW[l]‖"
+    log_default = True
+
+    def curve_specs(self) -> list[CurveSpec]:
+        L = self.controller.stepper.L
+        return [CurveSpec(f"dW{l}", f"‖dW{l}‖", "layer") for l in range(1, L + 1)]
+
+    def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
+        norms = stepper.series("grad_norm")
+        return {f"dW{l}": _column(norms[:, l - 1]) for l in range(1, norms.shape[1] + 1)}
+
+    def apply_style(self) -> None:
+        super().apply_style()
+        # Many layers: a legend of at most two rows keeps it from covering the curves.
+        count = len(self.specs)
+        self.legend.setColumnCount(1 if count <= 3 else min(4, -(-count // 2)))
+
+
+__all__ = ["AccuracyPlot", "CostPlot", "GradNormPlot", "SeriesPlot"]

@@ -1,0 +1,198 @@
+"""The main window as a user drives it: keys, toolbar buttons, status bar, timeline, settings, screenshots."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolButton
+
+from backpropviz.engine.network import Network
+
+
+def press(qtbot, window, key, times=1):
+    for _ in range(times):
+        qtbot.keyClick(window, key)
+
+
+def button_for(window, action) -> QToolButton:
+    button = window.toolbar.widgetForAction(action)
+    assert isinstance(button, QToolButton)
+    return button
+
+
+def test_space_walks_two_whole_iterations_in_order(qtbot, window):
+    s = window.controller.stepper
+    labels = []
+    for _ in range(2 * len(s.steps)):
+        press(qtbot, window, Qt.Key.Key_Space)
+        labels.append(s.last_step.label)
+    assert labels == ["F1", "F2", "Cost", "B2", "B1", "Update"] * 2
+    assert (s.iteration, s.position) == (2, 0)
+    assert "Iteration <b>2</b>" in window.status.text()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Right, Qt.Key.Key_PageDown])
+def test_clicker_keys_step_forward(qtbot, window, key):
+    press(qtbot, window, key, 3)
+    assert window.controller.stepper.last_step.label == "Cost"
+
+
+def test_left_and_page_up_go_back(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Space, 4)
+    press(qtbot, window, Qt.Key.Key_Left)
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    assert window.controller.stepper.last_step.label == "F2"
+
+
+def test_enter_finishes_the_iteration_and_r_resets(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Space)
+    press(qtbot, window, Qt.Key.Key_Return)
+    s = window.controller.stepper
+    assert (s.iteration, s.position) == (1, 0)
+    W1 = s.value("W", 1).copy()
+    press(qtbot, window, Qt.Key.Key_R)
+    assert (s.iteration, s.position) == (0, 0)
+    assert not np.array_equal(W1, s.value("W", 1))
+
+
+def test_b_goes_to_the_cost_then_backward(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_B)
+    assert window.controller.stepper.last_step.label == "Cost"
+    press(qtbot, window, Qt.Key.Key_B)
+    assert window.controller.stepper.last_step.label == "B2"
+
+
+def test_toolbar_buttons_step(qtbot, window):
+    qtbot.mouseClick(button_for(window, window.step_action), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(button_for(window, window.step_action), Qt.MouseButton.LeftButton)
+    assert window.controller.stepper.last_step.label == "F2"
+    qtbot.mouseClick(button_for(window, window.back_action), Qt.MouseButton.LeftButton)
+    assert window.controller.stepper.last_step.label == "F1"
+    qtbot.mouseClick(button_for(window, window.iteration_action), Qt.MouseButton.LeftButton)
+    assert window.controller.stepper.iteration == 1
+
+
+def test_play_then_pause_with_p(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_P)
+    assert window.controller.playing and window.play_action.text() == "Pause"
+    qtbot.waitUntil(lambda: window.controller.stepper.iteration > 300, timeout=10_000)
+    press(qtbot, window, Qt.Key.Key_P)
+    assert not window.controller.playing and window.play_action.text() == "Play"
+    stopped = window.controller.stepper.iteration
+    qtbot.wait(50)  # a few timer periods: nothing more may run
+    assert window.controller.stepper.iteration == stopped
+    assert window.timeline.value() == stopped and window.timeline.maximum() == stopped
+
+
+def test_play_2000_iterations_and_the_cost_falls(qtbot, window):
+    window.controller.play()
+    qtbot.waitUntil(lambda: window.controller.stepper.iteration >= 2000, timeout=30_000)
+    window.controller.pause()
+    cost = window.controller.stepper.series("cost")
+    assert cost[-1] < 0.5 * cost[0]
+
+
+def test_timeline_scrubs_to_a_past_iteration_exactly(qtbot, window):
+    window.controller.run(50)
+    window.timeline.setValue(20)
+    s = window.controller.stepper
+    assert s.iteration == 20
+    X, Y = window.controller.dataset.X, window.controller.dataset.Y
+    net = Network([2, 4, 1], "tanh", seed=3)
+    net.bind(X, Y)
+    net.train(20, 1.2)
+    assert s.net.theta.tobytes() == net.theta.tobytes()
+    assert window.timeline_label.text() == "20 / 50"
+
+
+def test_status_bar_shows_cost_and_accuracy(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_Space, 3)
+    text = window.status.text()
+    assert "J = <b>0.693162</b>" in text
+    assert "next <b>B2</b>" in text
+
+
+def test_divergence_is_reported_and_stepping_stops(qtbot, window):
+    window.settings_panel.learning_rate.setText("1000")
+    window.settings_panel.apply_learning_rate()
+    window.controller.run(1000)
+    assert window.controller.report is not None
+    assert "diverged" in window.status.text()
+    assert not window.step_action.isEnabled()
+    assert "Training diverged" in window.statusBar().currentMessage()
+
+
+def test_settings_apply_builds_the_new_architecture_after_confirming(qtbot, window):
+    panel = window.settings_panel
+    window.controller.run(10)
+    answers = []
+    panel.confirm = lambda parent: answers.append("asked") or False
+    panel.add_layer_button.click()
+    assert not panel.apply()  # declined: nothing changes
+    assert window.controller.stepper.net.layer_dims == [2, 4, 1] and answers == ["asked"]
+    panel.confirm = lambda parent: True
+    assert panel.apply()
+    assert window.controller.stepper.net.layer_dims == [2, 4, 4, 1]
+    assert window.controller.stepper.iteration == 0
+
+
+def test_bad_learning_rate_is_refused_with_a_message(qtbot, window):
+    panel = window.settings_panel
+    panel.learning_rate.setText("fast")
+    assert not panel.apply()
+    assert "not a number" in panel.message.text()
+    assert window.controller.stepper.learning_rate == 1.2
+
+
+def test_learning_rate_change_is_an_undoable_event(qtbot, window):
+    panel = window.settings_panel
+    panel.learning_rate.setText("0.5")
+    panel.apply_learning_rate()
+    assert window.controller.stepper.learning_rate == 0.5
+    press(qtbot, window, Qt.Key.Key_Left)
+    assert window.controller.stepper.learning_rate == 1.2
+    assert panel.learning_rate.text() == "1.2"
+
+
+def test_csv_load_error_keeps_the_current_data(qtbot, window, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,0\n1,abc,1\n")
+    assert not window.settings_panel.load_csv(bad)
+    assert "line 3" in window.settings_panel.message.text()
+    assert window.controller.dataset.name == "flower"
+
+
+def test_csv_load_then_apply_trains_on_it(qtbot, window, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text("a;b;c;label\n" + "".join(f"{i};{i % 3};{-i};{'yes' if i > 9 else 'no'}\n" for i in range(20)))
+    panel = window.settings_panel
+    assert panel.load_csv(good)
+    assert panel.apply()
+    assert window.controller.stepper.net.layer_dims[0] == 3
+    assert window.controller.dataset.label_names == ("no", "yes")
+
+
+def test_theme_switch_and_presenter_mode(qtbot, window):
+    from backpropviz.gui.theme import DARK
+
+    window.set_theme(DARK)
+    assert window.theme is DARK
+    window.toggle_presenter(True)
+    assert window.scale > 1 and not window.settings_dock.isVisible()
+    window.toggle_presenter(False)
+    assert window.scale == 1 and window.settings_dock.isVisible()
+
+
+def test_screenshots_at_three_stages_are_not_blank(qtbot, window, tmp_path):
+    def shot(name):
+        path = tmp_path / f"{name}.png"
+        assert window.grab().save(str(path))
+        image = window.grab().toImage()
+        pixels = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 23)}
+        assert len(pixels) > 20, name
+        return path
+
+    shot("fresh")
+    press(qtbot, window, Qt.Key.Key_Space, 4)
+    shot("mid_backward")
+    window.controller.run(500)
+    assert shot("after_500").stat().st_size > 10_000

@@ -1,0 +1,382 @@
+"""The live plots show what the stepper recorded, follow the timeline, edit the data by clicks, and export."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+
+from backpropviz.engine.datasets import Dataset
+from backpropviz.engine.model import HiddenLayer, ModelSettings
+from backpropviz.gui.controller import Controller
+from backpropviz.gui.plots import (
+    AccuracyPlot,
+    CostPlot,
+    DecisionBoundary,
+    GradNormPlot,
+    PlotsPanel,
+    WeightHeatmaps,
+)
+from backpropviz.gui.plots.base import next_level, nice_ceiling, power_text
+from backpropviz.gui.plots.boundary import GRID
+from backpropviz.gui.plots.contour import contour_segments
+from backpropviz.gui.theme import DARK, LIGHT, format_number
+
+# The offscreen platform says so whenever a top-level widget is shown; it is not about our code.
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+def shown(qtbot, widget, size=(420, 320)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+# ----------------------------------------------------------------------------------- helpers
+def test_levels_are_round_and_stable():
+    assert [nice_ceiling(v) for v in (0.013, 0.2, 0.21, 3.0, 7.5)] == pytest.approx([0.02, 0.2, 0.5, 5.0, 10.0])
+    assert next_level(None, 0.013) == pytest.approx(0.02)
+    assert next_level(0.02, 0.015) == 0.02  # fits: no change, no flicker
+    assert next_level(0.02, 0.021) == pytest.approx(0.05)  # outgrew the bar
+    assert next_level(0.02, 0.004) == pytest.approx(0.005)  # fills less than a quarter
+    assert next_level(0.02, 0.015, force=True) == pytest.approx(0.02)
+    assert power_text(0.002) == "0.002"
+    assert power_text(2e-5) == "2·10⁻⁵"
+
+
+def test_contour_segments_trace_the_level_curve():
+    xs = ys = np.linspace(-2, 2, 80)
+    gx, gy = np.meshgrid(xs, ys, indexing="ij")
+    x, y = contour_segments(gx**2 + gy**2, xs, ys, level=1.0)
+    assert x.size > 100 and x.size % 2 == 0
+    assert np.allclose(np.hypot(x, y), 1.0, atol=0.01)
+
+
+# ----------------------------------------------------------------------------------- curves
+def test_cost_curve_holds_every_iteration(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.run(60)
+    cost = controller.stepper.series("cost")
+    x, y = plot.curves["cost"].getOriginalDataset()
+    assert np.array_equal(y, cost) and np.array_equal(x, np.arange(60))
+    qtbot.waitUntil(lambda: plot.curves["cost"].getData()[1] is not None)
+    assert np.array_equal(plot.curves["cost"].getData()[1], cost)  # drawn as is: no downsampling yet
+    assert list(plot.curves) == ["cost"]  # no test set, no test curve
+    assert plot.legend.items[0][1].text == "train"
+    assert not plot.empty_note.isVisible()
+
+
+def test_zero_on_a_log_axis_becomes_a_gap():
+    from backpropviz.gui.plots.curves import drawable
+
+    y = np.array([0.5, 0.0, 0.25])
+    assert drawable(y, log=False) and not drawable(y, log=True)
+    assert not drawable(np.array([1.0, np.nan]), log=False)
+
+
+def test_test_curves_appear_with_a_test_set(qtbot):
+    controller = Controller(ModelSettings(test_share=0.25))
+    cost, accuracy = CostPlot(controller, LIGHT), AccuracyPlot(controller, LIGHT)
+    qtbot.addWidget(cost)
+    qtbot.addWidget(accuracy)
+    controller.run(20)
+    assert set(cost.curves) == {"cost", "test_cost"}
+    assert np.array_equal(cost.curves["test_cost"].getOriginalDataset()[1], controller.stepper.series("test_cost"))
+    expected = 100 * controller.stepper.series("test_accuracy")
+    assert np.allclose(accuracy.curves["test_accuracy"].getOriginalDataset()[1], expected)
+    assert [label.text for _, label in cost.legend.items] == ["train", "test"]
+
+
+def test_log_y_toggle_switches_the_view(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.run(10)
+    assert plot.plot.vb.state["logMode"][1] is False
+    qtbot.mouseClick(plot.log_check, Qt.MouseButton.LeftButton)
+    assert plot.log_check.isChecked() and plot.log_y
+    assert plot.plot.vb.state["logMode"][1] is True
+    assert plot.plot.getAxis("left").logMode
+    # the plot's own context menu and the check box stay in step
+    plot.plot.ctrl.logYCheck.setChecked(False)
+    assert not plot.log_check.isChecked() and plot.plot.vb.state["logMode"][1] is False
+
+
+def test_marker_follows_the_timeline_while_the_curve_stays_whole(qtbot, controller):
+    plot = CostPlot(controller, LIGHT)
+    qtbot.addWidget(plot)
+    controller.run(100)
+    assert plot.marker.value() == 100
+    controller.goto_iteration(30)
+    assert plot.marker.value() == 30
+    assert plot.curves["cost"].getOriginalDataset()[1].size == 100
+    controller.step_forward()
+    controller.back()
+    assert plot.marker.value() == 30
+    controller.reset()
+    assert plot.curves["cost"].getOriginalDataset()[1] is None and plot.marker.value() == 0
+
+
+def test_grad_norms_one_curve_per_layer_on_a_log_axis(qtbot):
+    settings = ModelSettings(hidden=tuple(HiddenLayer(5, "sigmoid") for _ in range(6)), learning_rate=0.5)
+    controller = Controller(settings)
+    plot = GradNormPlot(controller, LIGHT)
+    qtbot.addWidget(plot)
+    controller.run(30)
+    norms = controller.stepper.series("grad_norm")
+    assert list(plot.curves) == [f"dW{l}" for l in range(1, 8)]
+    for l, curve in enumerate(plot.curves.values()):
+        assert np.array_equal(curve.getOriginalDataset()[1], norms[:, l])
+    assert plot.log_y and plot.plot.vb.state["logMode"][1]
+    colours = {curve.opts["pen"].color().name() for curve in plot.curves.values()}
+    assert len(colours) == 7
+
+
+def test_new_architecture_rebuilds_the_items(qtbot, controller):
+    grads, weights = GradNormPlot(controller, LIGHT), WeightHeatmaps(controller, LIGHT)
+    qtbot.addWidget(grads)
+    qtbot.addWidget(weights)
+    assert len(grads.curves) == 2 and len(weights.cells) == 2
+    settings = ModelSettings(hidden=(HiddenLayer(3, "relu"), HiddenLayer(3, "relu"), HiddenLayer(2, "tanh")))
+    controller.apply_settings(settings)
+    assert len(grads.curves) == 4 and len(weights.cells) == 4
+    assert weights.cells[1].W.image.image.shape == (3, 3)
+
+
+# ----------------------------------------------------------------------------------- heatmaps
+def test_heatmaps_show_W_with_symmetric_stable_levels(qtbot, controller):
+    view = WeightHeatmaps(controller, LIGHT)
+    qtbot.addWidget(view)
+    controller.run(5)
+    for l, cell in enumerate(view.cells, start=1):
+        image = cell.W.image
+        W = controller.stepper.value("W", l)
+        assert image.image.dtype == np.float32 and image.image.flags.c_contiguous
+        assert np.allclose(image.image, W, rtol=1e-6, atol=1e-9)  # rows = units, columns = inputs
+        low, high = image.getLevels()
+        assert low == -high and high >= np.abs(W).max()
+        assert cell.W.bar.levels() == (low, high)
+    before = view.cells[0].W.level
+    controller.step_forward()  # a micro-step: the weights are the same, so is the bar
+    assert view.cells[0].W.level == before
+
+
+def test_rescale_fits_the_bar_again(qtbot, controller):
+    view = WeightHeatmaps(controller, LIGHT)
+    qtbot.addWidget(view)
+    matrix = view.cells[0].W
+    matrix.level = 100.0  # as if the weights had been huge before: 0.01-sized ones fill < 1/4 of it …
+    matrix.show(controller.stepper.value("W", 1))
+    assert matrix.level == nice_ceiling(np.abs(controller.stepper.value("W", 1)).max())  # … so it shrinks
+    matrix.level = 0.5 * np.abs(controller.stepper.value("W", 1)).max() * 3  # fits, fills > 1/4: kept
+    kept = matrix.level
+    controller.step_forward()
+    assert matrix.level == kept
+    qtbot.mouseClick(view.rescale_button, Qt.MouseButton.LeftButton)
+    assert matrix.level == nice_ceiling(np.abs(controller.stepper.value("W", 1)).max())
+
+
+def test_dW_view_shows_what_is_computed(qtbot, controller):
+    view = WeightHeatmaps(controller, LIGHT)
+    qtbot.addWidget(view)
+    view.set_dW_shown(True)
+    cell = view.cells[1]
+    assert not cell.dW.image.isVisible()
+    assert cell.dW.source is None and "not computed" in view.dW_note.text()
+    for _ in range(4):  # F1 F2 Cost B2: dW2 exists now, dW1 not yet
+        controller.step_forward()
+    assert np.allclose(cell.dW.image.image, controller.stepper.value("dW", 2))
+    assert view.cells[0].dW.source is None and "dW1 not computed yet" in view.dW_note.text()
+    controller.step_forward()  # B1
+    assert view.dW_note.text() == ""
+    controller.run(10)  # position 0: the last iteration's gradient, labelled as such
+    assert np.allclose(cell.dW.image.image, controller.stepper.net.dW[2])
+    assert "iteration 9" in view.dW_note.text()
+    controller.goto_iteration(3)
+    assert cell.dW.source is None
+    view.set_dW_shown(False)
+    assert not cell.dW_shown and not cell.dW.view.isVisible()
+
+
+def test_wide_layers_render_and_hover_reads_the_entry(qtbot):
+    dataset = Dataset.from_arrays(np.random.RandomState(0).randn(20, 60), (np.arange(60) % 2)[None, :])
+    controller = Controller(ModelSettings(hidden=(HiddenLayer(70, "relu"), HiddenLayer(64, "relu")), init="he"))
+    controller.set_dataset(dataset)
+    view = shown(qtbot, WeightHeatmaps(controller, LIGHT), (900, 300))
+    assert [cell.W.image.image.shape for cell in view.cells] == [(70, 20), (64, 70), (1, 64)]
+    image = view.cells[0].W.image
+    scene_pos = image.mapToScene(QPointF(3.5, 2.5))  # column 3, row 2
+    W1 = controller.stepper.value("W", 1)
+    assert view.readout_at(scene_pos) == f"W1[2,3] = {format_number(W1[2, 3])}"
+    view._on_mouse_moved(scene_pos)
+    assert view.readout.text().startswith("W1[2,3] = ")
+    assert view.readout_at(QPointF(-500, -500)) == ""
+
+
+# ----------------------------------------------------------------------------------- decision boundary
+def grid_value(boundary, i, j):
+    point = np.array([[boundary.grid_x[i]], [boundary.grid_y[j]]])
+    return boundary.controller.stepper.net.predict_proba(boundary.controller.dataset.transform(point)).item()
+
+
+def test_boundary_follows_training_and_matches_the_network(qtbot, controller):
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    before = boundary.image.image.copy()
+    assert before.shape == (GRID, GRID) and GRID >= 100
+    X = controller.dataset.X_all
+    assert boundary.grid_x[0] < X[0].min() and boundary.grid_x[-1] > X[0].max()
+    controller.run(300)
+    after = boundary.image.image
+    assert not np.allclose(before, after)
+    for i, j in ((0, 0), (17, 90), (60, 60), (119, 5)):
+        assert after[i, j] == pytest.approx(grid_value(boundary, i, j), rel=1e-5, abs=1e-6)
+    assert boundary.contour.getData()[0].size > 0  # the 0.5 line exists after training
+    boundary.contour_check.setChecked(False)
+    assert boundary.contour.getData()[0] is None or boundary.contour.getData()[0].size == 0
+
+
+def test_boundary_uses_the_standardised_inputs(qtbot):
+    controller = Controller(ModelSettings(dataset="moons", standardize=True, learning_rate=0.5))
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    controller.run(50)
+    assert boundary.image.image[30, 70] == pytest.approx(grid_value(boundary, 30, 70), rel=1e-5)
+    raw_train = boundary.points[("train", 0)].getData()[0]
+    assert raw_train.min() >= controller.dataset.X_all[0].min() - 1e-9  # points drawn in raw units
+
+
+def test_boundary_throttles_during_play(qtbot, controller, monkeypatch):
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    boundary.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last computation
+    controller.run(1)  # not playing: computed at once
+    first = boundary.recomputations
+    monkeypatch.setattr(Controller, "playing", property(lambda self: True))
+    controller.run(1)  # a Play frame: skipped, a timer catches up
+    assert boundary.recomputations == first and boundary._throttle.isActive()
+    assert boundary._throttle.interval() <= 1000 / 15 + 1  # never longer than one frame at 15/s
+    qtbot.waitUntil(lambda: boundary.recomputations == first + 1, timeout=2000)
+    assert boundary.image.image[50, 50] == pytest.approx(grid_value(boundary, 50, 50), rel=1e-5)
+
+
+def click_at(qtbot, boundary, x, y, modifier=Qt.KeyboardModifier.NoModifier):
+    boundary.graphics.scene().prepareForPaint()  # the view auto-ranges before painting: use the real range
+    scene = boundary.plot.vb.mapViewToScene(QPointF(x, y))
+    pos = boundary.graphics.mapFromScene(scene)
+    qtbot.mouseClick(boundary.graphics.viewport(), Qt.MouseButton.LeftButton, modifier, QPoint(pos.x(), pos.y()))
+
+
+def test_clicks_add_and_remove_points(qtbot, controller):
+    boundary = shown(qtbot, DecisionBoundary(controller, LIGHT), (520, 420))
+    m = controller.dataset.m
+    with qtbot.waitSignal(controller.rebuilt):
+        click_at(qtbot, boundary, 0.5, 0.5)
+    assert controller.dataset.m == m + 1 and controller.dataset.Y[0, -1] == 0
+    assert controller.dataset.X[:, -1] == pytest.approx([0.5, 0.5], abs=0.2)
+    click_at(qtbot, boundary, -1.0, 2.0, Qt.KeyboardModifier.ShiftModifier)
+    assert controller.dataset.m == m + 2 and controller.dataset.Y[0, -1] == 1
+    assert boundary.points[("train", 1)].getData()[0].size == 201
+    target = controller.dataset.X_all[:, 10]
+    click_at(qtbot, boundary, *target, Qt.KeyboardModifier.ControlModifier)
+    assert controller.dataset.m == m + 1
+    assert not np.any(np.all(controller.dataset.X_all == target[:, None], axis=0))
+
+
+def test_a_refused_removal_changes_nothing_and_says_why(qtbot):
+    X = np.array([[0.0, 1.0, 2.0, 3.0], [0.0, 1.0, 0.0, 1.0]])
+    controller = Controller()
+    controller.set_dataset(Dataset.from_arrays(X, np.array([[0.0, 0.0, 0.0, 1.0]])))
+    boundary = shown(qtbot, DecisionBoundary(controller, LIGHT), (520, 420))
+    dataset = controller.dataset
+    click_at(qtbot, boundary, 3.0, 1.0, Qt.KeyboardModifier.ControlModifier)  # the only class-1 point
+    assert controller.dataset is dataset
+    assert boundary.message.isVisible() and "last point of class 1" in boundary.message.text()
+    assert not boundary.remove_point_near(1.5, -40.0)  # far from every point
+    assert controller.dataset is dataset and "no point near" in boundary.message.text().lower()
+
+
+def test_an_edit_that_would_drop_training_can_be_declined(qtbot, controller):
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    controller.run(5)
+    asked = []
+    boundary.confirm_discard = lambda: asked.append(True) or False
+    dataset = controller.dataset
+    assert not boundary.add_point(0.0, 0.0, 1)
+    assert asked and controller.dataset is dataset and controller.stepper.iteration == 5
+    boundary.confirm_discard = lambda: True
+    assert boundary.add_point(0.0, 0.0, 1) and controller.dataset.m == dataset.m + 1
+
+
+def test_boundary_explains_itself_without_two_features(qtbot, controller):
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    rng = np.random.RandomState(1)
+    controller.set_dataset(Dataset.from_arrays(rng.randn(3, 40), (np.arange(40) % 2)[None, :]))
+    assert boundary.stack.currentWidget() is boundary.note
+    assert "exactly 2 features" in boundary.note.text()
+    controller.run(3)  # no error, nothing drawn
+    controller.set_dataset(Dataset.from_arrays(rng.randn(2, 40), (np.arange(40) % 2)[None, :]))
+    assert boundary.stack.currentWidget() is boundary.graphics
+
+
+# ----------------------------------------------------------------------------------- the panel
+def test_panel_holds_every_plot_and_updates_hidden_tabs_when_shown(qtbot, controller):
+    panel = shown(qtbot, PlotsPanel(controller, LIGHT))
+    assert [panel.indexOf(p) for p in (panel.cost, panel.accuracy, panel.weights, panel.grad_norms,
+                                       panel.boundary)] == [0, 1, 2, 3, 4]
+    controller.run(40)
+    assert panel.cost.curves["cost"].getOriginalDataset()[1].size == 40
+    assert panel.accuracy._shown_furthest != 40  # a background tab waits …
+    panel.setCurrentWidget(panel.accuracy)
+    assert panel.accuracy.curves["train_accuracy"].getOriginalDataset()[1].size == 40  # … until shown
+    panel.setCurrentWidget(panel.weights)
+    assert np.allclose(panel.weights.cells[0].W.image.image, controller.stepper.value("W", 1))
+
+
+def test_theme_and_scale_restyle_in_place(qtbot, controller):
+    panel = PlotsPanel(controller, LIGHT)
+    qtbot.addWidget(panel)
+    curve = panel.cost.curves["cost"]
+    panel.set_theme(DARK)
+    assert panel.cost.graphics.backgroundBrush().color().name() == DARK.panel
+    assert curve.opts["pen"].color().name() == DARK.forward
+    assert panel.cost.curves["cost"] is curve  # restyled, not rebuilt
+    panel.set_scale(2.0)
+    assert curve.opts["pen"].width() == 2
+    assert panel.cost.plot.getAxis("bottom").style["tickFont"].pointSizeF() > 12
+    assert panel.boundary.points[("train", 0)].opts["size"] > 6
+
+
+def test_thousands_of_updates_run_without_error(qtbot, controller):
+    """Guards the PySide6 6.12.0 abort (QObject.property refcount bug hit by PlotDataItem.setData)."""
+    curve = pg.PlotDataItem(skipFiniteCheck=True)
+    x = np.arange(200.0)
+    for k in range(5000):
+        curve.setData(x, np.sin(x + k))
+    assert np.array_equal(curve.getOriginalDataset()[1], np.sin(x + 4999))
+    panel = PlotsPanel(controller, LIGHT)  # not shown: every plot refreshes on every signal
+    qtbot.addWidget(panel)
+    for _ in range(2000):
+        controller.stepper.run(1)
+        controller.changed.emit("run")
+    assert panel.cost.curves["cost"].getOriginalDataset()[1].size == 2000
+    assert panel.grad_norms.curves["dW2"].getOriginalDataset()[1].size == 2000
+
+
+def test_export_writes_png_and_svg(qtbot, controller, tmp_path):
+    panel = shown(qtbot, PlotsPanel(controller, LIGHT))
+    controller.run(30)
+    panel.weights.set_dW_shown(True)
+    for plot in panel.plots:
+        panel.setCurrentWidget(plot)
+        for suffix in ("png", "svg"):
+            path = plot.export(tmp_path / f"{type(plot).__name__}.{suffix}")
+            assert path.stat().st_size > 1000
+    assert (tmp_path / "CostPlot.svg").read_text().lstrip().startswith("<?xml")
+    with pytest.raises(ValueError, match=r"\.png or \.svg"):
+        panel.cost.export(tmp_path / "cost.pdf")
+    # the scene's context menu keeps pyqtgraph's "Export..."
+    assert panel.cost.graphics.scene().contextMenu[0].text() == "Export..."
