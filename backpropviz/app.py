@@ -1,4 +1,4 @@
-"""QApplication set-up and the GUI's command line: ``backpropviz [--screenshot PATH [--steps N] [--size WxH]]``."""
+"""QApplication set-up and the GUI's command line: ``backpropviz [SESSION.bpv] [--screenshot PATH …]``."""
 
 from __future__ import annotations
 
@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("session", nargs="?", metavar="SESSION.bpv", help="a saved session to open")
     parser.add_argument("--version", action="version", version=f"backpropviz {__version__}")
     parser.add_argument("--screenshot", metavar="PATH", help="save a PNG of the window to PATH and exit")
-    parser.add_argument("--steps", type=_steps, default=0, help="with --screenshot: micro-steps to take first")
+    parser.add_argument("--iterations", type=_steps, default=0, help="with --screenshot: iterations to train first")
+    parser.add_argument("--steps", type=_steps, default=0, help="with --screenshot: micro-steps to take then")
     parser.add_argument("--size", type=_size, default=(1440, 900), metavar="WxH", help="with --screenshot: window size")
     return parser
 
@@ -74,9 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _screenshot(app, window, args: argparse.Namespace) -> int:
-    """Build the window, take ``--steps`` micro-steps, save a PNG of it."""
+    """Build the window, train ``--iterations``, take ``--steps`` micro-steps, save a PNG of it."""
     window.resize(*args.size)
     window.show()
+    window.controller.run(args.iterations)
     for _ in range(args.steps):
         window.controller.step_forward()
     for _ in range(3):  # let layouts settle and the views paint

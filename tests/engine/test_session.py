@@ -10,6 +10,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from stepper_state import assert_same, snapshot
 
 from backpropviz.engine import session as session_module
 from backpropviz.engine.datasets import add_point, load_example
@@ -22,41 +23,8 @@ from backpropviz.engine.session import (
     load_session,
     save_session,
 )
-from backpropviz.engine.stepper import QUANTITIES
 
 # ------------------------------------------------------------------------------------------- helpers
-
-
-def snapshot(stepper):
-    """Everything a view or a later step can depend on: cursor, θ, filled quantities, J, history, events."""
-    state = {
-        "cursor": (stepper.iteration, stepper.position),
-        "furthest": stepper.furthest,
-        "theta": stepper.net.theta.copy(),
-        "theta_initial": stepper.export_state()[1]["theta_initial"],
-        "J": stepper.current_cost,
-        "lr": stepper.learning_rate,
-        "initial_lr": stepper.initial_learning_rate,
-        "bug": stepper.planted_bug_layer,
-        "records": stepper.records.values().copy(),
-        "events": [(e.iteration, e.kind, e.data, e.position_before, e.position_after) for e in stepper.events],
-    }
-    for q in QUANTITIES:
-        for l in range(0 if q in ("A", "dA") else 1, stepper.L + 1):
-            value = stepper.value(q, l)
-            state[f"{q}{l}"] = None if value is None else value.copy()
-    return state
-
-
-def assert_same(a, b):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            assert a[key].shape == b[key].shape, key
-            assert a[key].dtype == b[key].dtype, key
-            assert a[key].tobytes() == b[key].tobytes(), key  # bit-identical, NaN rows included
-        else:
-            assert a[key] == b[key], key
 
 
 def assert_same_dataset(a, b):
@@ -87,11 +55,11 @@ def exercised_stepper(settings, dataset):
 
 def assert_round_trip(tmp_path, settings, dataset, *, generated):
     stepper = exercised_stepper(settings, dataset)
-    before = snapshot(stepper)
+    before = snapshot(stepper, history=True)
     path = tmp_path / "run.bpv"
     saved = save_session(path, settings, dataset, stepper, title="Title", description="About this run")
-    assert snapshot(stepper).keys() == before.keys()
-    assert_same(snapshot(stepper), before)  # saving changes nothing
+    assert snapshot(stepper, history=True).keys() == before.keys()
+    assert_same(snapshot(stepper, history=True), before)  # saving changes nothing
 
     loaded = load_session(path)
     assert loaded.dataset_generated is generated and saved.dataset_generated is generated
@@ -106,19 +74,19 @@ def assert_round_trip(tmp_path, settings, dataset, *, generated):
     settings2, dataset2, stepper2 = loaded.build()
     assert settings2 == settings
     assert_same_dataset(dataset2, dataset)
-    assert_same(snapshot(stepper2), before)
+    assert_same(snapshot(stepper2, history=True), before)
 
     # the same next micro-step
     assert stepper.step() and stepper2.step()
-    assert_same(snapshot(stepper2), snapshot(stepper))
+    assert_same(snapshot(stepper2, history=True), snapshot(stepper, history=True))
     # continuing 10 iterations matches the original continued
     stepper.run(10)
     stepper2.run(10)
-    assert_same(snapshot(stepper2), snapshot(stepper))
+    assert_same(snapshot(stepper2, history=True), snapshot(stepper, history=True))
     # the replayed past (keyframes, events) matches too
     stepper.goto(26, 3)
     stepper2.goto(26, 3)
-    assert_same(snapshot(stepper2), snapshot(stepper))
+    assert_same(snapshot(stepper2, history=True), snapshot(stepper, history=True))
     return loaded
 
 
@@ -171,11 +139,11 @@ def test_round_trip_after_going_back_in_time_keeps_the_redo_future(tmp_path):
     session = load_session(tmp_path / "run.bpv")
     assert (session.iteration, session.position, session.state["furthest"]) == (12, 4, 40)
     _, _, loaded = session.build()
-    assert_same(snapshot(loaded), snapshot(stepper))
+    assert_same(snapshot(loaded, history=True), snapshot(stepper, history=True))
     for target in ((35, 2), (31, 0), (3, 5)):
         stepper.goto(*target)
         loaded.goto(*target)
-        assert_same(snapshot(loaded), snapshot(stepper))
+        assert_same(snapshot(loaded, history=True), snapshot(stepper, history=True))
 
 
 def test_a_fresh_run_and_a_run_at_a_micro_step_of_iteration_0(tmp_path):
@@ -188,7 +156,7 @@ def test_a_fresh_run_and_a_run_at_a_micro_step_of_iteration_0(tmp_path):
     _, _, fresh = load_session(tmp_path / "fresh.bpv").build()
     assert (fresh.iteration, fresh.position, fresh.furthest) == (0, 0, 0)
     _, _, stepped = load_session(tmp_path / "step.bpv").build()
-    assert_same(snapshot(stepped), snapshot(stepper))
+    assert_same(snapshot(stepped, history=True), snapshot(stepper, history=True))
 
 
 def test_back_over_a_loaded_event(tmp_path):
@@ -593,7 +561,7 @@ def test_bad_session_files_are_refused_with_their_own_message(case, good_files, 
     path.write_bytes(make(good_files))
     session, stepper = current
     state_before, arrays_before = json.dumps(session.state), {k: a.copy() for k, a in session.arrays.items()}
-    stepper_before = snapshot(stepper)
+    stepper_before = snapshot(stepper, history=True)
 
     with pytest.raises(SessionError) as error:
         load_session(path)
@@ -603,7 +571,7 @@ def test_bad_session_files_are_refused_with_their_own_message(case, good_files, 
     assert json.dumps(session.state) == state_before
     for name, array in arrays_before.items():
         assert session.arrays[name].tobytes() == array.tobytes()
-    assert_same(snapshot(stepper), stepper_before)
+    assert_same(snapshot(stepper, history=True), stepper_before)
 
 
 def test_every_bad_file_has_a_message_of_its_own(good_files):
@@ -802,7 +770,7 @@ def test_a_schema_1_file_still_loads_and_rebuilds_the_same_run():
     session = load_session(base64.b64decode(GOLDEN))
     assert (session.title, session.app_version) == ("Golden flower", "0.1.0")
     _, _, stepper = session.build()
-    assert_same(snapshot(stepper), snapshot(golden_run()[2]))
+    assert_same(snapshot(stepper, history=True), snapshot(golden_run()[2], history=True))
 
 
 if __name__ == "__main__":

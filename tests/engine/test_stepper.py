@@ -4,6 +4,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from stepper_state import assert_same, snapshot
 
 from backpropviz.engine.network import Network
 from backpropviz.engine.stepper import Stepper, micro_steps
@@ -12,34 +13,6 @@ from backpropviz.engine.stepper import Stepper, micro_steps
 def flower_stepper(flower, learning_rate=1.2, **kwargs):
     X, Y = flower
     return Stepper(Network([2, 4, 1], "tanh", seed=3), X, Y, learning_rate, **kwargs)
-
-
-def snapshot(stepper):
-    """Everything the views can read: cursor, parameters, every filled quantity, J, series, settings."""
-    state = {
-        "cursor": (stepper.iteration, stepper.position),
-        "theta": stepper.net.theta.copy(),
-        "J": stepper.current_cost,
-        "lr": stepper.learning_rate,
-        "bug": stepper.planted_bug_layer,
-        # the past; a step may add to the known future, which back() keeps as it replays identically
-        "records": stepper.records.values()[: stepper.iteration].copy(),
-    }
-    for q in ("W", "b", "Z", "A", "dZ", "dW", "db", "dA"):
-        for l in range(0 if q in ("A", "dA") else 1, stepper.L + 1):
-            value = stepper.value(q, l)
-            state[f"{q}{l}"] = None if value is None else value.copy()
-    return state
-
-
-def assert_same(a, b):
-    assert a.keys() == b.keys()
-    for key in a:
-        if isinstance(a[key], np.ndarray):
-            np.testing.assert_array_equal(a[key], b[key], err_msg=key)
-            assert a[key].tobytes() == b[key].tobytes(), key
-        else:
-            assert a[key] == b[key], key
 
 
 def test_micro_step_order():

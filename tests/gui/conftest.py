@@ -7,6 +7,15 @@ from backpropviz.engine.model import ModelSettings
 from backpropviz.gui.controller import Controller
 
 
+def shown(qtbot, widget, size=(420, 320)):
+    """Register, size and show a widget, and wait until it is on (the offscreen) screen."""
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 @pytest.fixture
 def controller(qtbot):
     return Controller(ModelSettings())

@@ -1,6 +1,7 @@
 """The gradient check panel: green rows for a correct backprop, a red row for the planted bug."""
 
 import pytest
+from conftest import shown
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
@@ -8,19 +9,12 @@ from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.gui.gradcheck_dialog import FORMULA, PASS_GREEN, GradCheckDialog
 from backpropviz.gui.theme import DARK, LIGHT
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 GREEN, RED = QColor(PASS_GREEN["light"]), QColor(LIGHT.backward)
 
 
 @pytest.fixture
 def dialog(qtbot, controller):
-    widget = GradCheckDialog(controller)
-    qtbot.addWidget(widget)
-    widget.resize(380, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, GradCheckDialog(controller), (380, 600))
 
 
 def colours(dialog):

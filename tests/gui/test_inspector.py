@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import shown
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
@@ -10,18 +11,10 @@ from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.gui.inspector import PAGE_COLUMNS, Inspector, MatrixModel, ValueRole, parse_number, quantity_axes
 from backpropviz.gui.theme import DARK, colour_for, symmetric_level
 
-# The offscreen platform warns whenever a shown top-level widget has a minimum size; harmless here.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def inspector(qtbot, controller):
-    widget = Inspector(controller)
-    qtbot.addWidget(widget)
-    widget.resize(380, 600)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, Inspector(controller), (380, 600))
 
 
 def step_to(controller, label):

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+from conftest import shown
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
@@ -27,12 +28,7 @@ def controller() -> Controller:
 
 @pytest.fixture
 def view(qtbot, controller: Controller) -> NetworkView:
-    widget = NetworkView(controller)
-    qtbot.addWidget(widget)
-    widget.resize(900, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(qtbot, NetworkView(controller), (900, 500))
 
 
 def steps(controller: Controller, n: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from conftest import shown
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from backpropviz.engine.datasets import Dataset
@@ -22,17 +23,6 @@ from backpropviz.gui.plots.base import next_level, nice_ceiling, power_text
 from backpropviz.gui.plots.boundary import GRID
 from backpropviz.gui.plots.contour import contour_segments
 from backpropviz.gui.theme import DARK, LIGHT, format_number
-
-# The offscreen platform says so whenever a top-level widget is shown; it is not about our code.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-def shown(qtbot, widget, size=(420, 320)):
-    qtbot.addWidget(widget)
-    widget.resize(*size)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
 
 
 # ----------------------------------------------------------------------------------- helpers
