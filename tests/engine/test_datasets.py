@@ -627,3 +627,15 @@ def test_the_module_imports_no_qt():
         "sys.exit(any(m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6') for m in sys.modules))"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
+
+
+@pytest.mark.parametrize("name", ["moons", "circles", "xor", "gaussians"])
+def test_the_engine_learns_each_toy_set_to_95_percent(name):
+    # the settings the README quotes: 2-4-1 tanh, Xavier init (seed 1), α = 1.2, 5,000 iterations, default data
+    from backpropviz.engine.network import Network
+
+    X, Y = make_dataset(name)
+    net = Network([2, 4, 1], "tanh", init="xavier", seed=1)
+    net.bind(X, Y)
+    net.train(5000, 1.2)
+    assert net.accuracy(X, Y) >= 0.95
