@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from backpropviz.engine.network import Network
 
@@ -174,8 +174,11 @@ def test_csv_load_then_apply_trains_on_it(qtbot, window, tmp_path):
 def test_theme_switch_and_presenter_mode(qtbot, window):
     from backpropviz.gui.theme import DARK
 
+    window.controller.run(300)  # a cost range of 0.05…0.7: restyling once scaled the axis ×1000
+    QApplication.processEvents()  # let the plot take its new range
     window.set_theme(DARK)
     assert window.theme is DARK
+    assert window.plots.cost.plot.getAxis("left").autoSIPrefixScale == 1.0
     window.toggle_presenter(True)
     assert window.scale > 1 and not window.settings_dock.isVisible()
     window.toggle_presenter(False)

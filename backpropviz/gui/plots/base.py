@@ -135,7 +135,10 @@ def style_axes(plot: pg.PlotItem, theme: Theme, scale: float, labels: dict[str, 
         axis.setStyle(maxTickLevel=1)
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setTickFont(font)
-        axis.enableAutoSIPrefix(False)  # "cost J (x0.001)" with ticks 700…240 reads worse than 0.7…0.24
+        if axis.autoSIPrefix:
+            # "cost J (x0.001)" with ticks 700…240 reads worse than 0.7…0.24. Only once, at creation:
+            # disabling re-derives the scale from the current range, which on a restyle can be ×1000.
+            axis.enableAutoSIPrefix(False)
         if name in labels:
             plot.setLabel(name, labels[name], **{"color": theme.text, "font-size": font_size(scale)})
     # Room for tick labels grows with the font (the left axis otherwise clips "0.001").
