@@ -387,8 +387,13 @@ class MainWindow(QMainWindow):
         self.presenter_action.setChecked(on)
         if on:
             self.showFullScreen()
+            # the diagram is what the room looks at: give it the larger share of the screen
+            size = self.screen().availableGeometry().size()
+            self.resizeDocks([self.inspector_dock], [int(size.width() * 0.27)], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.plots_dock], [int(size.height() * 0.3)], Qt.Orientation.Vertical)
         else:
             self.showNormal()
+            self._default_layout()
 
     def show_help(self) -> None:
         QMessageBox.information(self, "Keyboard", KEYBOARD_HELP)
