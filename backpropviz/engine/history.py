@@ -39,12 +39,17 @@ class Series:
 
     def set(self, i: int, value: float | np.ndarray) -> None:
         """Write row i (i ≤ len); writing row len appends."""
+        self.row(i)[...] = value
+
+    def row(self, i: int) -> np.ndarray:
+        """Row i (i ≤ len) to fill in place, counted as written; row len appends."""
         if i >= self._data.shape[0]:
             grown = np.full((2 * self._data.shape[0], self.width), np.nan)
             grown[: self._length] = self._data[: self._length]
             self._data = grown
-        self._data[i] = value
-        self._length = max(self._length, i + 1)
+        if i >= self._length:
+            self._length = i + 1
+        return self._data[i]
 
     def set_rows(self, rows: np.ndarray) -> None:
         """Replace everything with ``rows`` (n, width) at once, e.g. a loaded session's records."""

@@ -167,10 +167,8 @@ class Network:
         self.dA = [np.empty((n, m), dt) for n in dims]
         self._cost_scratch = np.empty((1, m), dt)
         self.dAL_clipped = np.zeros((1, m), bool)
-        # correct = (#Y=0) + Σ_j [A_j > 0.5]·(2Y_j − 1): two NumPy calls per count, no allocation.
-        self._label_sign = (2.0 * Y - 1.0).reshape(-1).astype(np.float64)
-        self._negatives = int(np.count_nonzero(Y < 0.5))
-        self._predicted = np.empty(m)
+        self._train_score = _Scorer(Y)
+        self._eval: _Evaluation | None = None
 
     def _require_data(self) -> None:
         if self.X is None:
@@ -242,8 +240,19 @@ class Network:
 
     def correct_count(self) -> int:
         """How many training examples the current A[L] classifies right (A[L] > 0.5 ⇔ Y = 1)."""
-        np.greater(self.A[self.L].reshape(-1), 0.5, out=self._predicted)
-        return self._negatives + int(np.dot(self._predicted, self._label_sign))
+        return self._train_score.correct(self.A[self.L])
+
+    def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
+        """(J, accuracy) on another set, e.g. the test set, on buffers kept for it (nothing allocated
+        when the same X comes again, as it does every iteration). The training caches stay untouched."""
+        ev = self._eval
+        if ev is None or ev.X is not X:
+            ev = self._eval = _Evaluation(X, Y, self.layer_dims, self.dtype)
+        A = X
+        for l in range(1, self.L + 1):
+            linear_forward(A, self.W[l], self.b[l], out=ev.Z[l])
+            A = self.g[l].forward(ev.Z[l], ev.A[l])
+        return cost_from_logits(ev.Z[self.L], ev.Y, ev.scratch), ev.score.correct(A) / X.shape[1]
 
     # ----------------------------------------------------------------- inference
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -268,6 +277,32 @@ class Network:
         if Y.size == 0:
             return float("nan")
         return np.mean(self.predict(X) == Y).item()
+
+
+class _Scorer:
+    """Counts right predictions against fixed labels Y (1, m) with two NumPy calls and no allocation:
+    correct = #(Y = 0) + Σ_j [A_j > 0.5] · (2 Y_j − 1)."""
+
+    def __init__(self, Y: np.ndarray) -> None:
+        self.sign = (2.0 * Y - 1.0).reshape(-1).astype(np.float64)
+        self.negatives = int(np.count_nonzero(Y < 0.5))
+        self.predicted = np.empty(Y.shape[1])
+
+    def correct(self, A_L: np.ndarray) -> int:
+        np.greater(A_L.reshape(-1), 0.5, out=self.predicted)
+        return self.negatives + int(np.dot(self.predicted, self.sign))
+
+
+class _Evaluation:
+    """Forward buffers for one evaluation set X (n_x, k), Y (1, k)."""
+
+    def __init__(self, X: np.ndarray, Y: np.ndarray, layer_dims: list[int], dtype: np.dtype) -> None:
+        k = X.shape[1]
+        self.X, self.Y = X, np.asarray(Y, dtype)
+        self.Z = [np.empty((0, 0))] + [np.empty((n, k), dtype) for n in layer_dims[1:]]
+        self.A = [np.empty((0, 0))] + [np.empty((n, k), dtype) for n in layer_dims[1:]]
+        self.scratch = np.empty((1, k), dtype)
+        self.score = _Scorer(self.Y)
 
 
 def check_learning_rate(learning_rate: float) -> None:

@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .history import DEFAULT_BUDGET_BYTES, Keyframes, Series
-from .losses import cost_from_logits
 from .network import Network, check_learning_rate
 
 # Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
@@ -153,7 +152,7 @@ class Stepper:
         self._memory_budget = memory_budget
         self._weight_slices = network.weight_slices[1:]
         self._dW_flat = [network.grad[s] for s in self._weight_slices]
-        self._row = np.full(len(RECORD_COLUMNS) + self.L, np.nan)
+        self._record_width = len(RECORD_COLUMNS) + self.L
         self._start_new_history()
 
     # ----------------------------------------------------------------- state
@@ -164,7 +163,7 @@ class Stepper:
         self.J: float | None = None
         self.report: DivergenceReport | None = None
         self.events: list[Event] = []
-        self.records = Series(width=len(self._row))
+        self.records = Series(width=self._record_width)
         work = self.net.theta.size * self.net.m
         self.keyframes = Keyframes(self.net.theta.nbytes, work, self._memory_budget)
         self.keyframes.store(0, self.net.theta)
@@ -325,8 +324,16 @@ class Stepper:
         return self.report
 
     def _iterate_to(self, target: int) -> None:
-        """Whole iterations up to the start of ``target``, checked and recorded where new."""
+        """Whole iterations up to the start of ``target``, checked and recorded where new.
+
+        This is Play's hot loop, so the per-iteration checks come first in a cheap combined form
+        (finite sums, Σ Z[L]² ≤ 709²); only when that fails are the micro-steps' exact checks run.
+        """
         net = self.net
+        hidden_Z = net.Z[1 : self.L]
+        logits = net.Z[self.L].reshape(-1)
+        theta = net.theta
+        keyframes = self.keyframes
         while self.iteration < target and self.report is None:
             t = self.iteration
             # Network.iterate, opened up so that the new iteration's record is taken before the Update.
@@ -337,14 +344,20 @@ class Stepper:
             if new:
                 self._record_iteration(J)
             net.update(self.learning_rate)
-            if new:
+            if new and not (
+                math.isfinite(J)
+                and np.dot(logits, logits) <= LOGIT_LIMIT**2
+                and math.isfinite(theta.sum())
+                and all(math.isfinite(Z.sum()) for Z in hidden_Z)
+            ):
                 report = self._check_iteration(J)
                 if report is not None:
                     self._truncate_series(t)
                     self._stop_inside(t, report)
                     return
-            self.iteration = t + 1
-            self._enter_iteration(t + 1)
+            self.iteration = t = t + 1
+            if self.events or (t % keyframes.spacing == 0 and t not in keyframes):
+                self._enter_iteration(t)
         self._checkpoint = None
 
     def _check_iteration(self, J: float) -> DivergenceReport | None:
@@ -429,16 +442,13 @@ class Stepper:
     # ----------------------------------------------------------------- history
     def _record_iteration(self, J: float | None) -> None:
         """Store iteration t's cost, accuracies and ‖dW‖² per layer (the buffers still hold them)."""
-        net, row = self.net, self._row
+        net, row = self.net, self.records.row(self.iteration)
         row[0] = J
         row[1] = net.correct_count() / net.m
         if self.X_test is not None:
-            Z_L, A_L = net.forward_fresh(self.X_test)
-            row[2] = cost_from_logits(Z_L, self.Y_test)
-            row[3] = np.mean((A_L > 0.5) == (self.Y_test > 0.5)).item()
+            row[2], row[3] = net.evaluate(self.X_test, self.Y_test)
         for l, dW in enumerate(self._dW_flat, start=len(RECORD_COLUMNS)):
             row[l] = np.dot(dW, dW)
-        self.records.set(self.iteration, row)
         self.furthest = self.iteration + 1
 
     def _enter_iteration(self, t: int) -> None:
@@ -641,7 +651,7 @@ class Stepper:
         ValueError (and nothing changed) if the arrays do not fit this network or the metadata is
         inconsistent.
         """
-        n_params, width = self.net.theta.size, len(self._row)
+        n_params, width = self.net.theta.size, self._record_width
         theta_initial, theta_start, records = arrays["theta_initial"], arrays["theta_start"], arrays["records"]
         for name, array in (("theta_initial", theta_initial), ("theta_start", theta_start)):
             if array.shape != (n_params,):
