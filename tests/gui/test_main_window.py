@@ -171,7 +171,21 @@ def test_csv_load_then_apply_trains_on_it(qtbot, window, tmp_path):
     assert window.controller.dataset.label_names == ("no", "yes")
 
 
-def test_theme_switch_and_presenter_mode(qtbot, window):
+def test_presenter_mode_scales_fonts_and_lines(qtbot, window, tmp_path):
+    normal_size = window.status.font().pointSizeF()
+    cost_label = window.network_view.item_for("J", 0)
+    normal_label = cost_label.font().pointSizeF()
+    window.toggle_presenter(True)
+    assert window.scale > 1 and not window.settings_dock.isVisible()
+    assert window.status.font().pointSizeF() >= 1.5 * normal_size
+    assert window.network_view.item_for("J", 0).font().pointSizeF() >= 1.5 * normal_label
+    assert window.grab().save(str(tmp_path / "presenter.png"))
+    assert (tmp_path / "presenter.png").stat().st_size > 10_000
+    window.toggle_presenter(False)
+    assert window.scale == 1 and window.settings_dock.isVisible()
+
+
+def test_dark_theme(qtbot, window):
     from backpropviz.gui.theme import DARK
 
     window.controller.run(300)  # a cost range of 0.05…0.7: restyling once scaled the axis ×1000
@@ -179,10 +193,7 @@ def test_theme_switch_and_presenter_mode(qtbot, window):
     window.set_theme(DARK)
     assert window.theme is DARK
     assert window.plots.cost.plot.getAxis("left").autoSIPrefixScale == 1.0
-    window.toggle_presenter(True)
-    assert window.scale > 1 and not window.settings_dock.isVisible()
-    window.toggle_presenter(False)
-    assert window.scale == 1 and window.settings_dock.isVisible()
+    assert QApplication.palette().window().color().lightness() < 60
 
 
 def test_screenshots_at_three_stages_are_not_blank(qtbot, window, tmp_path):
