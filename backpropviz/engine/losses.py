@@ -44,7 +44,9 @@ def output_activation_gradient(A: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray
 
     Returns (dA_L, clipped) where ``clipped`` marks the entries whose A had to be clipped.
     """
-    clipped = (A < DISPLAY_EPSILON) | (A > 1.0 - DISPLAY_EPSILON)
-    A_safe = np.clip(A, DISPLAY_EPSILON, 1.0 - DISPLAY_EPSILON)
+    # in float32, 1 − 1e-15 rounds to 1: the clip must stay representable in A's own precision
+    low = max(DISPLAY_EPSILON, float(np.finfo(A.dtype).eps)) if A.dtype.kind == "f" else DISPLAY_EPSILON
+    A_safe = np.clip(A, low, 1.0 - low)
+    clipped = A_safe != A
     dA = -(np.divide(Y, A_safe) - np.divide(1 - Y, 1 - A_safe))
     return dA, clipped

@@ -30,7 +30,7 @@ from .network import Network, check_learning_rate
 LOGIT_LIMIT = 709.0
 
 QUANTITIES = ("W", "b", "Z", "A", "dZ", "dW", "db", "dA")
-# Columns of the per-iteration record; then one ‖dW[l]‖² per layer.
+# Columns of the per-iteration record; then one ‖dW[l]‖ per layer.
 RECORD_COLUMNS = ("cost", "train_accuracy", "test_cost", "test_accuracy")
 
 
@@ -46,6 +46,15 @@ class MicroStep:
         return {"forward": f"F{self.layer}", "backward": f"B{self.layer}", "cost": "Cost", "update": "Update"}[
             self.kind
         ]
+
+
+def norm(v: np.ndarray) -> float:
+    """‖v‖₂ of a flat vector; rescaled when Σ v² overflows, so finite entries never give an infinite norm."""
+    squares = np.dot(v, v).item()
+    if math.isfinite(squares) or not np.all(np.isfinite(v)):
+        return math.sqrt(squares)
+    top = np.abs(v).max().item()
+    return top * math.sqrt(np.dot(v / top, v / top).item())
 
 
 def micro_steps(L: int) -> list[MicroStep]:
@@ -174,7 +183,7 @@ class Stepper:
         (NaN without a test set), or grad_norm, shape (n, L), holding ‖dW[l]‖ of each layer."""
         table = self.records.values()
         if name == "grad_norm":
-            return np.sqrt(table[:, len(RECORD_COLUMNS) :])
+            return table[:, len(RECORD_COLUMNS) :]
         try:
             return table[:, RECORD_COLUMNS.index(name)]
         except ValueError:
@@ -428,6 +437,8 @@ class Stepper:
         sizes = [np.abs(net.theta[s]).max(initial=0.0) for s in self._weight_slices]
         layer = int(np.argmax(sizes)) + 1
         biggest = sizes[layer - 1]
+        if self.iteration == 0 and biggest > 100:  # no update has happened: α is not to blame
+            return f"the initial weights are too large: |W{layer}| is {biggest:.0e} before any update"
         if biggest > 100:
             return f"learning rate {self.learning_rate:g} too large: |W{layer}| grew to {biggest:.0e}"
         if np.abs(net.X).max() > 1e3:
@@ -448,7 +459,7 @@ class Stepper:
         if self.X_test is not None:
             row[2], row[3] = net.evaluate(self.X_test, self.Y_test)
         for l, dW in enumerate(self._dW_flat, start=len(RECORD_COLUMNS)):
-            row[l] = np.dot(dW, dW)
+            row[l] = norm(dW)
         self.furthest = self.iteration + 1
 
     def _enter_iteration(self, t: int) -> None:
@@ -596,6 +607,9 @@ class Stepper:
         value = float(value)
         if not math.isfinite(value):
             raise ValueError(f"{name}{list(index)}: the new value must be a finite number, got {value}")
+        largest = float(np.finfo(self.net.dtype).max)
+        if abs(value) > largest:
+            raise ValueError(f"{name}{list(index)}: {value:g} is beyond {self.net.dtype} precision (±{largest:.1e})")
         self._add_event("edit", {"name": name, "layer": layer, "index": index, "value": value}, True)
 
     def set_learning_rate(self, learning_rate: float) -> None:

@@ -46,7 +46,7 @@ from ..engine.equations import (
     shape_text,
 )
 from .controller import Controller
-from .theme import DIVERGING_LUT, LIGHT, Theme, colour_for, scaled_font, symmetric_level
+from .theme import DIVERGING_LUT, LIGHT, Theme, colour_for, image_values, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
 REFRESH_MS_WHILE_PLAYING = 100  # during Play the inspector redraws at most ten times a second
@@ -626,8 +626,8 @@ class Inspector(QWidget):
         if self._message_kind == "pending":
             self._clear_message()
         level = symmetric_level(values)
-        image = np.array(values, dtype=np.float32, order="C")
-        finite = np.isfinite(image)
+        image = image_values(values)
+        finite = np.isfinite(values)
         if not finite.all():
             image[~finite] = np.nan  # drawn transparent; the table spells NaN and ±inf out
         self._image.setImage(image, levels=(-level, level), autoLevels=False)

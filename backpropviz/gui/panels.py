@@ -285,12 +285,11 @@ class SettingsPanel(QWidget):
     def _show_stored(self, dataset: Dataset, label: str | None) -> None:
         """Points that no generator makes: listed as their own entry; ``label`` None keeps the entry."""
         self._csv = dataset
+        # silent: a removed entry moves the current index, and _dataset_chosen would forget these points
+        self.dataset.blockSignals(True)
         if label is not None:
             self._remove_csv_entry()
-            self.dataset.blockSignals(True)
             self.dataset.addItem(label, CSV_ENTRY)
-            self.dataset.blockSignals(False)
-        self.dataset.blockSignals(True)
         self.dataset.setCurrentIndex(self.dataset.findData(CSV_ENTRY))
         self.dataset.blockSignals(False)
         self._update_generator_controls()

@@ -55,11 +55,25 @@ def diverging_lut(size: int = 256) -> np.ndarray:
 DIVERGING_LUT = diverging_lut()
 
 
+# Images are float32 for pyqtgraph; finite values beyond this (a diverging run, a typed 1e300) are clipped to
+# it, which draws them in the scale's extreme colour instead of overflowing the cast.
+FLOAT32_SAFE = 1e38
+
+
 def symmetric_level(values: np.ndarray) -> float:
-    """The colour scale's half-width: max |value|, never 0 (so an all-zero matrix is drawn white)."""
+    """The colour scale's half-width: max |value| (at most FLOAT32_SAFE), never 0 (so zeros draw white)."""
     finite = np.abs(values[np.isfinite(values)]) if values.size else np.zeros(0)
-    top = finite.max() if finite.size else 0.0
+    top = min(finite.max(), FLOAT32_SAFE) if finite.size else 0.0
     return float(top) if top > 0 else 1.0
+
+
+def image_values(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``values`` as a C-contiguous float32 image (into ``out`` if given), clipped into float32's range."""
+    clipped = np.clip(values, -FLOAT32_SAFE, FLOAT32_SAFE)  # NaN stays NaN
+    if out is None:
+        return np.ascontiguousarray(clipped, dtype=np.float32)
+    np.copyto(out, clipped, casting="same_kind")
+    return out
 
 
 def colour_for(value: float, level: float) -> QColor:

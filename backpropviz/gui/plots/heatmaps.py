@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..controller import Controller
-from ..theme import DIVERGING_LUT, Theme, format_number, symmetric_level
+from ..theme import DIVERGING_LUT, Theme, format_number, image_values, symmetric_level
 from .base import PlotView, label_style, next_level, power_text, tick_font
 
 DIVERGING_MAP = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
@@ -60,7 +60,7 @@ class MatrixImage:
     def show(self, values: np.ndarray, rescale: bool = False) -> None:
         """Copy ``values`` into the image; move the bar only if the data outgrew or underfills it."""
         self.source = values
-        np.copyto(self.buffer, values, casting="same_kind")
+        image_values(values, out=self.buffer)
         top = max(float(self.buffer.max()), -float(self.buffer.min()))
         if not math.isfinite(top):
             top = symmetric_level(self.buffer)
