@@ -18,8 +18,13 @@ from ..engine.model import ModelSettings, build_dataset, build_stepper
 from ..engine.stepper import DivergenceReport, Stepper
 
 # Play runs whole iterations for at most this long per frame, then lets Qt redraw and handle input.
-FRAME_SECONDS = 1 / 60
-WORK_SECONDS = 0.012
+# 30 frames/s with 2/3 of each frame training: the redraw of all views takes ~10 ms, so a 60 Hz frame
+# left too little for the engine (live training ran at a third of the headless rate).
+FRAME_SECONDS = 1 / 30
+WORK_SECONDS = 0.022
+# a first estimate of one iteration's time, and how fast a batch may grow from one frame to the next
+FIRST_ITERATION_SECONDS = 1e-3
+MAX_BATCH_GROWTH = 2
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
@@ -69,7 +74,8 @@ class Controller(QObject):
         self._timer.timeout.connect(self._tick)
         self._last_tick = 0.0
         self._carry = 0.0
-        self._iteration_seconds = 1e-4
+        self._iteration_seconds = FIRST_ITERATION_SECONDS
+        self._batch = 1
         self.modified = False
 
     # ----------------------------------------------------------------- engine notifications
@@ -130,6 +136,7 @@ class Controller(QObject):
             return  # diverged: the user must step back or change something first
         self._last_tick = time.perf_counter()
         self._carry = 0.0
+        self._batch = 1  # a new net may be far slower than the last: start small, grow at most ×2 a frame
         speed = SPEEDS[self.speed_index]
         interval = 1000 / speed.per_second if speed.unit == "step" else 1000 * FRAME_SECONDS
         self._timer.start(max(1, int(interval)))
@@ -153,12 +160,14 @@ class Controller(QObject):
             self.stepper.step()
             return
         now = time.perf_counter()
+        affordable = min(max(1, int(WORK_SECONDS / self._iteration_seconds)), MAX_BATCH_GROWTH * self._batch)
         if speed.per_second is None:
-            budget = max(1, int(WORK_SECONDS / self._iteration_seconds))
+            budget = affordable
         else:
             self._carry += (now - self._last_tick) * speed.per_second
-            budget = int(self._carry)
-            self._carry -= budget
+            budget = min(int(self._carry), affordable)
+            # what the machine cannot do in time is dropped, not owed: no spiral of ever larger batches
+            self._carry = min(self._carry - budget, 1.0)
         self._last_tick = now
         if budget == 0:
             return
@@ -171,6 +180,7 @@ class Controller(QObject):
             self._batching = False
         # a running estimate of one iteration's time sizes the next frame's batch
         self._iteration_seconds = 0.7 * self._iteration_seconds + 0.3 * max(elapsed / budget, 1e-7)
+        self._batch = budget
         self.changed.emit("run")
 
     # ----------------------------------------------------------------- edits and events
@@ -209,6 +219,7 @@ class Controller(QObject):
         """Switch to a run built elsewhere (e.g. a loaded session). A fresh or just-loaded run has
         nothing unsaved; any step or edit after this marks it modified."""
         self.pause()
+        self._iteration_seconds = FIRST_ITERATION_SECONDS  # the old net's speed says nothing about this one
         self.stepper.listeners.remove(self._on_stepper)
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
