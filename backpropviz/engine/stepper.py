@@ -437,6 +437,10 @@ class Stepper:
         sizes = [np.abs(net.theta[s]).max(initial=0.0) for s in self._weight_slices]
         layer = int(np.argmax(sizes)) + 1
         biggest = sizes[layer - 1]
+        edits = [e for e in self.events if e.kind == "edit" and e.iteration <= self.iteration]
+        if edits and biggest > 100 and abs(edits[-1].data["value"]) >= biggest:
+            e = edits[-1]
+            return f"the value typed by hand, {e.data['name']}{list(e.data['index'])} = {e.data['value']:g}"
         if self.iteration == 0 and biggest > 100:  # no update has happened: α is not to blame
             return f"the initial weights are too large: |W{layer}| is {biggest:.0e} before any update"
         if biggest > 100:

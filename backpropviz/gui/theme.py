@@ -58,13 +58,15 @@ DIVERGING_LUT = diverging_lut()
 # Images are float32 for pyqtgraph; finite values beyond this (a diverging run, a typed 1e300) are clipped to
 # it, which draws them in the scale's extreme colour instead of overflowing the cast.
 FLOAT32_SAFE = 1e38
+# ...and a colour scale narrower than this would overflow float32 in pyqtgraph's 1 / (2 · level).
+FLOAT32_TINY_LEVEL = 1e-30
 
 
 def symmetric_level(values: np.ndarray) -> float:
     """The colour scale's half-width: max |value| (at most FLOAT32_SAFE), never 0 (so zeros draw white)."""
     finite = np.abs(values[np.isfinite(values)]) if values.size else np.zeros(0)
     top = min(finite.max(), FLOAT32_SAFE) if finite.size else 0.0
-    return float(top) if top > 0 else 1.0
+    return max(float(top), FLOAT32_TINY_LEVEL) if top > 0 else 1.0
 
 
 def image_values(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
