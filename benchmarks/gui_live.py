@@ -33,7 +33,6 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import argparse
-import platform
 import random
 import statistics
 import sys
@@ -59,6 +58,9 @@ from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
 from backpropviz.gui.controller import SPEEDS, WORK_SECONDS
 from backpropviz.gui.main_window import MainWindow
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling script, however this one is started
+from engine_vs_textbook import machine_header
 
 WINDOW_SIZE = (1440, 900)  # the app's default --size
 WIDE_HIDDEN = (HiddenLayer(128, "relu"), HiddenLayer(64, "relu"))
@@ -542,22 +544,13 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def header_lines(app: QApplication) -> list[str]:
-    cpu = "unknown CPU"
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")), cpu)
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    lines = [
-        f"backpropviz {backpropviz.__version__}, Python {platform.python_version()}, NumPy {np.__version__}, "
-        f"PySide6 {pyside_version}, Qt platform {app.platformName()}",
-        f"CPU: {cpu}; {os.cpu_count()} logical CPUs, {usable} usable",
+    """The machine (as engine_vs_textbook.py describes it), then the GUI's versions and Play settings."""
+    lines = machine_header()
+    lines += [
+        f"backpropviz {backpropviz.__version__}, PySide6 {pyside_version}, Qt platform {app.platformName()}",
         f"Play: WORK_SECONDS = {1000 * WORK_SECONDS:.0f} ms of iterations per tick, speed "
         f"{SPEEDS[maximum_speed_index()].label!r}; window {WINDOW_SIZE[0]}×{WINDOW_SIZE[1]}",
     ]
-    if hasattr(os, "getloadavg"):
-        lines.append("load average (1, 5, 15 min) at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     return lines
 
 
