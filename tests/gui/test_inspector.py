@@ -168,14 +168,19 @@ def test_the_cost_is_shown_as_one_number(inspector, controller):
     assert inspector.entry_text().endswith(format_value(controller.stepper.current_cost))
 
 
+def open_editor(viewport):
+    """The cell editor being shown, if any (a closed one lingers as a hidden child until deleted)."""
+    return next((e for e in viewport.findChildren(QLineEdit) if e.isVisible()), None)
+
+
 def type_into_cell(qtbot, inspector, i, j, text):
     """Double-click a cell, type, press Enter: the way a student edits a weight."""
     viewport = inspector.table.viewport()
     pos = cell_centre(inspector, i, j)
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.waitUntil(lambda: viewport.findChild(QLineEdit) is not None)
-    editor = viewport.findChild(QLineEdit)
+    qtbot.waitUntil(lambda: open_editor(viewport) is not None)
+    editor = open_editor(viewport)
     assert editor.text() == f"{inspector.model.data(inspector.model.index(i, j), ValueRole):.10g}"
     assert editor.selectedText() == editor.text()  # typing replaces the old value
     qtbot.keyClick(editor, Qt.Key.Key_Backspace)
@@ -227,8 +232,8 @@ def test_enter_on_the_unchanged_value_is_not_an_edit(qtbot, inspector, controlle
     viewport = inspector.table.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 2, 1))
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 2, 1))
-    qtbot.waitUntil(lambda: viewport.findChild(QLineEdit) is not None)
-    qtbot.keyClick(viewport.findChild(QLineEdit), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: open_editor(viewport) is not None)
+    qtbot.keyClick(open_editor(viewport), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: inspector.table.state() != QAbstractItemView.State.EditingState)
     assert controller.stepper.events == [] and controller.stepper.position == 1
     assert inspector.message_text() == ""
@@ -244,7 +249,7 @@ def test_a_bias_can_be_edited_but_gradients_cannot(qtbot, inspector, controller)
     viewport = inspector.table.viewport()
     qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 0, 0))
     qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=cell_centre(inspector, 0, 0))
-    assert viewport.findChild(QLineEdit) is None
+    assert open_editor(viewport) is None
     assert "only W and b can be edited" in inspector.message_text()
 
 
