@@ -188,7 +188,7 @@ class Session:
                 # and seeking backwards in a deflated member means decompressing it again from the start.
                 archive.writestr(_member_info(ARRAYS_NPZ, zipfile.ZIP_STORED), npz.getbuffer())
 
-        _write_atomically(Path(path), write)
+        write_atomically(Path(path), write)
 
     def _to_parts(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """The session.json document and the arrays of arrays.npz."""
@@ -774,7 +774,7 @@ def _assemble(parsed: _Parsed, plan: _Plan, arrays: dict[str, np.ndarray]) -> Se
 
 
 # ------------------------------------------------------------------------------------------- saving
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Write through ``write`` into a temporary file beside ``path``, then rename it over ``path``.
 
     The temporary file is in the same folder so that ``os.replace`` is a rename within one file

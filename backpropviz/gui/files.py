@@ -16,21 +16,11 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QMessageBox, QWidget
 
-from ..engine.session import SUFFIX, Session, SessionError, load_session, save_session
+from ..engine.session import SUFFIX, Session, SessionError, load_session, save_session, write_atomically
 from .controller import Controller
 
 MAX_RECENT = 8
 SESSION_FILTER = f"backpropviz sessions (*{SUFFIX})"
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    """Write ``text`` next to ``path`` first, then replace it, so a failed export leaves no half file."""
-    temporary = path.with_name(path.name + ".part")
-    try:
-        temporary.write_text(text, encoding="utf-8", newline="")
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def parameters_csv(controller: Controller) -> str:
@@ -207,12 +197,13 @@ class SessionFiles(QObject):
         return True
 
     def write_parameters_npz(self, path: Path) -> None:
-        net = self.controller.stepper.net
-        with open(path, "wb") as handle:
-            np.savez(handle, **net.parameters())
+        parameters = self.controller.stepper.net.parameters()
+        write_atomically(path, lambda stream: np.savez(stream, **parameters))
 
     def write_parameters_csv(self, path: Path) -> None:
-        write_text_atomically(path, parameters_csv(self.controller))
+        text = parameters_csv(self.controller).encode("utf-8")
+        write_atomically(path, lambda stream: stream.write(text))
 
     def write_history_csv(self, path: Path) -> None:
-        write_text_atomically(path, history_csv(self.controller))
+        text = history_csv(self.controller).encode("utf-8")
+        write_atomically(path, lambda stream: stream.write(text))
