@@ -25,13 +25,10 @@ import numpy as np
 from .. import activations, layers, losses
 from ..datasets import flower
 from ..init import initialize
+from .common import fresh_like
 
 Parameters = dict[str, np.ndarray]
 
-
-def _fresh_like(Z: np.ndarray) -> np.ndarray:
-    """A new array for g(Z): the engine's activations write into ``out``; the course allocates each time."""
-    return np.empty(Z.shape, np.result_type(Z, 1.0))
 
 
 def load_planar_dataset() -> tuple[np.ndarray, np.ndarray]:
@@ -73,9 +70,9 @@ def forward_propagation(X: np.ndarray, parameters: Parameters) -> tuple[np.ndarr
     """
     X = np.asarray(X)
     Z1 = layers.linear_forward(X, parameters["W1"], parameters["b1"])
-    A1 = activations.tanh(Z1, _fresh_like(Z1))
+    A1 = activations.tanh(Z1, fresh_like(Z1))
     Z2 = layers.linear_forward(A1, parameters["W2"], parameters["b2"])
-    A2 = activations.sigmoid(Z2, _fresh_like(Z2))
+    A2 = activations.sigmoid(Z2, fresh_like(Z2))
     cache = {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
     return A2, cache
 
@@ -105,7 +102,7 @@ def backward_propagation(
     db2 = layers.bias_gradient(dZ2)
     dA1 = layers.input_gradient(dZ2, parameters["W2"])
     # tanh' = 1 − A1², computed from the cached A1 as the notebook does (never from Z1).
-    dZ1 = activations.tanh_backward(dA1, cache["Z1"], A1, _fresh_like(dA1))
+    dZ1 = activations.tanh_backward(dA1, cache["Z1"], A1, fresh_like(dA1))
     dW1 = layers.weight_gradient(dZ1, X)
     db1 = layers.bias_gradient(dZ1)
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}

@@ -24,15 +24,12 @@ import numpy as np
 from .. import layers
 from ..activations import get_activation
 from ..init import initialize
+from .common import fresh_like
 
 Parameters = dict[str, np.ndarray]
 LinearCache = tuple[np.ndarray, np.ndarray, np.ndarray]
 Cache = tuple[LinearCache, np.ndarray]
 
-
-def _fresh_like(Z: np.ndarray) -> np.ndarray:
-    """A new array for g(Z) or dZ: the engine's activations write into ``out``; the course allocates each time."""
-    return np.empty(Z.shape, np.result_type(Z, 1.0))
 
 
 def _as_parameters(drawn: list[tuple[np.ndarray, np.ndarray]]) -> Parameters:
@@ -90,7 +87,7 @@ def linear_activation_forward(
     """
     g = get_activation(activation)
     Z, linear_cache = linear_forward(A_prev, W, b)
-    A = g.forward(Z, _fresh_like(Z))
+    A = g.forward(Z, fresh_like(Z))
     return A, (linear_cache, Z)
 
 
@@ -138,8 +135,8 @@ def linear_activation_backward(
     linear_cache, Z = cache
     g = get_activation(activation)
     dA, Z = np.asarray(dA), np.asarray(Z)
-    A = g.forward(Z, _fresh_like(Z))
-    dZ = g.backward(dA, Z, A, _fresh_like(dA))
+    A = g.forward(Z, fresh_like(Z))
+    dZ = g.backward(dA, Z, A, fresh_like(dA))
     return linear_backward(dZ, linear_cache)
 
 
