@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .layers import linear_forward
 from .losses import cost_in_dtype
 from .network import Network
 
@@ -53,11 +52,8 @@ EXTENDED_WORK = 10_000_000
 
 def _cost(net: Network, X: np.ndarray, Y: np.ndarray, dtype: type) -> np.floating:
     """J(θ) on fresh arrays in ``dtype`` (float64 or longdouble), kept in that precision."""
-    A = X.astype(dtype)
-    for l in range(1, net.L + 1):
-        Z = linear_forward(A, net.W[l].astype(dtype), net.b[l].astype(dtype))
-        A = net.g[l].forward(Z, np.empty_like(Z))
-    return cost_in_dtype(Z, Y.astype(dtype))
+    Z_L, _ = net.forward_fresh(X, dtype)
+    return cost_in_dtype(Z_L, Y.astype(dtype))
 
 
 def gradient_check(

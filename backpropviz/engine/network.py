@@ -259,12 +259,15 @@ class Network:
         """A[L] for any X (n_x, k), shape (1, k); uses fresh arrays, the training buffers stay as they are."""
         return self.forward_fresh(X)[1]
 
-    def forward_fresh(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched."""
-        A = np.asarray(X, dtype=self.dtype)
+    def forward_fresh(self, X: np.ndarray, dtype: type | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched.
+
+        ``dtype`` computes in another precision (the gradient check uses long double)."""
+        dtype = self.dtype if dtype is None else dtype
+        A = np.asarray(X, dtype=dtype)
         with np.errstate(over="ignore", invalid="ignore"):
             for l in range(1, self.L + 1):
-                Z = linear_forward(A, self.W[l], self.b[l])
+                Z = linear_forward(A, self.W[l].astype(dtype, copy=False), self.b[l].astype(dtype, copy=False))
                 A = self.g[l].forward(Z, np.empty_like(Z))
         return Z, A
 
