@@ -17,14 +17,17 @@ from ..engine.gradcheck import GradCheckResult, gradient_check
 from ..engine.model import ModelSettings, build_dataset, build_stepper
 from ..engine.stepper import DivergenceReport, Stepper
 
-# Play runs whole iterations for at most this long per frame, then lets Qt redraw and handle input.
-# 30 frames/s with 2/3 of each frame training: the redraw of all views takes ~10 ms, so a 60 Hz frame
-# left too little for the engine (live training ran at a third of the headless rate).
+# Play at "Maximum" paces frames of FRAME_SECONDS: whole iterations for what the frame leaves after the
+# last frame's redraw (the views' slots, painting, input), then Qt redraws and handles input. The engine
+# gets at least MIN_WORK_SHARE of a frame: a slow redraw lowers the frame rate, not the training rate.
 FRAME_SECONDS = 1 / 30
-WORK_SECONDS = 0.022
+MIN_WORK_SHARE = 0.7
+WORK_SECONDS = MIN_WORK_SHARE * FRAME_SECONDS  # the engine's share of a frame at fixed speeds
 # a first estimate of one iteration's time, and how fast a batch may grow from one frame to the next
 FIRST_ITERATION_SECONDS = 1e-3
-MAX_BATCH_GROWTH = 2
+MAX_BATCH_GROWTH = 4
+# weight of the newest frame in the running estimates of an iteration's time and of a redraw's
+SMOOTHING = 0.3
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
@@ -70,11 +73,14 @@ class Controller(QObject):
         self.stepper.listeners.append(self._on_stepper)
         self._batching = False
         self.speed_index = DEFAULT_SPEED
+        self.clock = time.perf_counter  # Play's pacing reads this clock (a test may drive it by hand)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._last_tick = 0.0
         self._carry = 0.0
         self._iteration_seconds = FIRST_ITERATION_SECONDS
+        self._redraw_seconds = FRAME_SECONDS - WORK_SECONDS
+        self._work_end: float | None = None  # when the last batch ended (the redraw began)
         self._batch = 1
         self.modified = False
 
@@ -134,12 +140,20 @@ class Controller(QObject):
             return
         if self.stepper.report is not None:
             return  # diverged: the user must step back or change something first
-        self._last_tick = time.perf_counter()
+        self._last_tick = self.clock()
         self._carry = 0.0
-        self._batch = 1  # a new net may be far slower than the last: start small, grow at most ×2 a frame
+        self._work_end = None
+        self._batch = 1  # a new net may be far slower than the last: start small, grow at most ×4 a frame
         speed = SPEEDS[self.speed_index]
-        interval = 1000 / speed.per_second if speed.unit == "step" else 1000 * FRAME_SECONDS
-        self._timer.start(max(1, int(interval)))
+        if speed.per_second is None:
+            # A zero timer fires once the event queue is empty: after the redraw and any input. The
+            # frame's length comes from the batch (see _tick), not from waiting.
+            interval = 0
+        elif speed.unit == "step":
+            interval = max(1, round(1000 / speed.per_second))
+        else:
+            interval = max(1, round(1000 * FRAME_SECONDS))
+        self._timer.start(interval)
         self.playingChanged.emit(True)
 
     def pause(self) -> None:
@@ -159,8 +173,13 @@ class Controller(QObject):
         if speed.unit == "step":
             self.stepper.step()
             return
-        now = time.perf_counter()
-        affordable = min(max(1, int(WORK_SECONDS / self._iteration_seconds)), MAX_BATCH_GROWTH * self._batch)
+        now = self.clock()
+        work = WORK_SECONDS
+        if speed.per_second is None:
+            if self._work_end is not None:  # the last frame's redraw: from its batch's end until now
+                self._redraw_seconds += SMOOTHING * (now - self._work_end - self._redraw_seconds)
+            work = max(FRAME_SECONDS - self._redraw_seconds, WORK_SECONDS)
+        affordable = min(max(1, int(work / self._iteration_seconds)), MAX_BATCH_GROWTH * self._batch)
         if speed.per_second is None:
             budget = affordable
         else:
@@ -173,14 +192,15 @@ class Controller(QObject):
             return
         self._batching = True
         try:
-            start = time.perf_counter()
+            start = self.clock()
             self.stepper.run(budget)
-            elapsed = time.perf_counter() - start
+            elapsed = self.clock() - start
         finally:
             self._batching = False
         # a running estimate of one iteration's time sizes the next frame's batch
-        self._iteration_seconds = 0.7 * self._iteration_seconds + 0.3 * max(elapsed / budget, 1e-7)
+        self._iteration_seconds += SMOOTHING * (max(elapsed / budget, 1e-7) - self._iteration_seconds)
         self._batch = budget
+        self._work_end = self.clock()
         self.changed.emit("run")
 
     # ----------------------------------------------------------------- edits and events

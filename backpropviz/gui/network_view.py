@@ -525,12 +525,20 @@ class NetworkView(QGraphicsView):
         if plan.diagram_w > COMPACT_ABOVE * self._scale:
             plan = self._plan(compact=True)
         self._lay_out(plan)
+        self._cache_static_items()
         self._tooltips()
         self._apply_theme()
         self._refresh()
         if self._selected_key not in self._items:
             self._selected_key = None
         self._outline(self._selection, self._selected_key)
+
+    def _cache_static_items(self) -> None:
+        """Panels, arrows, texts and halos repaint from a pixmap until they change: during Play only the
+        heatmaps and unit colours change, and antialiased paths and text cost most of a repaint."""
+        for item in self._scene.items():
+            if not isinstance(item, (QGraphicsPixmapItem, _Units)):
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     # ---- measuring
     def _label_size(self, spec: _ThumbSpec, compact: bool) -> tuple[float, float]:

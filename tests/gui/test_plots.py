@@ -19,7 +19,7 @@ from backpropviz.gui.plots import (
     PlotsPanel,
     WeightHeatmaps,
 )
-from backpropviz.gui.plots.base import next_level, nice_ceiling, power_text
+from backpropviz.gui.plots.base import FILL_SHARE, next_level, nice_ceiling, power_text, steady_range, x_range_end
 from backpropviz.gui.plots.boundary import GRID
 from backpropviz.gui.plots.contour import contour_segments
 from backpropviz.gui.theme import DARK, LIGHT, format_number
@@ -35,6 +35,20 @@ def test_levels_are_round_and_stable():
     assert next_level(0.02, 0.015, force=True) == pytest.approx(0.02)
     assert power_text(0.002) == "0.002"
     assert power_text(2e-5) == "2·10⁻⁵"
+
+
+def test_view_ranges_step_by_round_numbers_and_hold_still():
+    assert [x_range_end(n) for n in (0, 7, 11, 120, 121, 2000, 2001, 9_999)] == pytest.approx(
+        [10, 10, 12, 120, 150, 2000, 2500, 10_000]
+    )
+    assert all(n <= x_range_end(n) <= 1.25 * n * (1 + 1e-12) for n in range(11, 5000, 7))  # the curve fills ≥ 80 %
+    low, high = steady_range(None, 0.23, 0.69)
+    assert low <= 0.23 and high >= 0.69 and FILL_SHARE * (high - low) <= (0.69 - 0.23)
+    assert low == pytest.approx(round(low / 0.1) * 0.1) and high == pytest.approx(round(high / 0.1) * 0.1)
+    assert steady_range((low, high), 0.25, 0.69) == (low, high)  # still inside: no move, no axis repaint
+    assert steady_range((low, high), 0.15, 0.69)[0] < 0.15  # outgrown: moves, by a round step
+    assert steady_range((0.0, 100.0), 0.30, 0.31) != (0.0, 100.0)  # the data fill too little of it
+    assert steady_range(None, 5.0, 5.0)[0] < 5.0 < steady_range(None, 5.0, 5.0)[1]  # a flat line
 
 
 def test_contour_segments_trace_the_level_curve():
@@ -57,6 +71,45 @@ def test_cost_curve_holds_every_iteration(qtbot, controller):
     assert list(plot.curves) == ["cost"]  # no test set, no test curve
     assert plot.legend.items[0][1].text == "train"
     assert not plot.empty_note.isVisible()
+
+
+def test_view_follows_the_data_in_steps_until_the_user_zooms(qtbot, controller):
+    from backpropviz.gui.plots.curves import X_MARGIN
+
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    vb = plot.plot.vb
+    assert not any(vb.autoRangeEnabled())  # pyqtgraph's per-frame auto-range would move the axes each frame
+    controller.run(130)
+    (x0, x1), (y0, y1) = vb.viewRange()
+    cost = controller.stepper.series("cost")
+    assert (x0, x1) == pytest.approx((-X_MARGIN * 150, (1 + X_MARGIN) * 150))
+    assert y0 <= cost.min() and cost.max() <= y1
+    before = vb.viewRange()
+    controller.run(5)  # 135 iterations: the same range, so the axes keep their cached pictures
+    assert vb.viewRange() == before
+    # a zoom by the user stops the following; the plot's auto-range button resumes it
+    vb.scaleBy((0.5, 0.5))
+    vb.sigRangeChangedManually.emit([True, True])
+    zoomed = vb.viewRange()
+    controller.run(100)
+    assert not plot.following and vb.viewRange() == zoomed
+    plot.plot.autoBtnClicked()
+    assert plot.following and vb.viewRange()[0] == pytest.approx([-X_MARGIN * 250, (1 + X_MARGIN) * 250])
+    assert not any(vb.autoRangeEnabled())
+    # a log axis measures y in decades
+    plot.set_log_y(True)
+    (_, _), (ly0, ly1) = vb.viewRange()
+    cost = controller.stepper.series("cost")
+    assert ly0 <= np.log10(cost.min()) and np.log10(cost.max()) <= ly1
+
+
+def test_axes_repaint_from_a_cache(qtbot, controller):
+    from PySide6.QtWidgets import QGraphicsItem
+
+    for plot in (CostPlot(controller, LIGHT), DecisionBoundary(controller, LIGHT)):
+        qtbot.addWidget(plot)
+        for name in ("left", "bottom"):
+            assert plot.plot.getAxis(name).cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
 def test_zero_on_a_log_axis_becomes_a_gap():

@@ -17,7 +17,7 @@ from typing import Any
 import pyqtgraph as pg
 import pyqtgraph.exporters
 from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from ..controller import Controller
 from ..theme import Theme, scaled_font
@@ -41,6 +41,39 @@ def nice_ceiling(value: float) -> float:
         if candidate >= value * (1 - 1e-12):
             return candidate
     return 10.0 ** (exponent + 1)  # pragma: no cover - the loop always returns
+
+
+# ------------------------------------------------------------------------------------- steady view ranges
+# The end of a curve plot's x range steps through these × 10^k: the curve fills 80–100 % of the width,
+# and the axis (whose repaint costs more than the curve's) changes a few times per decade only.
+X_STEPS = (1.0, 1.2, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
+X_MINIMUM = 10.0
+# A y range is kept while the data stay inside it and span at least this share of it.
+FILL_SHARE = 0.5
+
+
+def x_range_end(n: float) -> float:
+    """The right end of an x range [0, end] for a curve of ``n`` iterations: the first step ≥ n."""
+    if not math.isfinite(n) or n <= X_MINIMUM:
+        return X_MINIMUM
+    exponent = math.floor(math.log10(n))
+    return next(f * 10.0**exponent for f in X_STEPS if f * 10.0**exponent >= n * (1 - 1e-12))
+
+
+def steady_range(current: tuple[float, float] | None, low: float, high: float) -> tuple[float, float]:
+    """A range for data spanning [low, high]: ``current`` while it holds them and they fill at least
+    FILL_SHARE of it, else the data rounded outwards to a 1-2-5 step (≤ 1/8 of their span), so the
+    axis moves seldom and by round numbers instead of at every frame."""
+    if current is not None:
+        c_low, c_high = current
+        if c_low <= low and high <= c_high and high - low >= FILL_SHARE * (c_high - c_low):
+            return current
+    span = high - low
+    if span <= 0:
+        span = max(abs(high) * 0.1, 1e-3)
+    step = nice_ceiling(span / 8)
+    pad = 0.02 * span  # a curve sitting on the edge is hard to see
+    return math.floor((low - pad) / step) * step, math.ceil((high + pad) / step) * step
 
 
 def next_level(current: float | None, top: float, force: bool = False) -> float:
@@ -135,6 +168,9 @@ def style_axes(plot: pg.PlotItem, theme: Theme, scale: float, labels: dict[str, 
         axis.setStyle(maxTickLevel=1)
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setTickFont(font)
+        # Repainted from a pixmap unless its range or style changed: an axis's text costs more to paint
+        # than the curves in front of it, and its grid lines span the plot, so every frame repainted it.
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if axis.autoSIPrefix:
             # "cost J (x0.001)" with ticks 700…240 reads worse than 0.7…0.24. Only once, at creation:
             # disabling re-derives the scale from the current range, which on a restyle can be ×1000.

@@ -7,6 +7,7 @@ to the view and peak-downsamples to the pixel width, and finite data skips the f
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,17 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 from ...engine.stepper import Stepper
 from ..controller import Controller
 from ..theme import Theme
-from .base import APPEND_ONLY_KINDS, PlotView, TidyLogAxis, label_style, pen_width, style_axes, style_legend
+from .base import (
+    APPEND_ONLY_KINDS,
+    PlotView,
+    TidyLogAxis,
+    label_style,
+    pen_width,
+    steady_range,
+    style_axes,
+    style_legend,
+    x_range_end,
+)
 
 # Colours of the second series (test) per theme; the first (train) is the theme's ink.
 TEST_COLOURS = {"light": "#1f9e89", "dark": "#4fd1b5"}
@@ -26,6 +37,10 @@ LAYER_PALETTES = {
     "light": ("#253494", "#2c7fb8", "#1b9e77", "#5f9e1b", "#c99700", "#e6550d", "#b2182b"),
     "dark": ("#7aa6ff", "#4fc3f7", "#4dd0a1", "#a5d65a", "#ffd54f", "#ff9e57", "#ff6b6b"),
 }
+
+
+# share of the x range left free on both sides
+X_MARGIN = 0.015
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,22 @@ def drawable(y: np.ndarray, log: bool) -> bool:
     return bool(np.all(y > 0)) if log else bool(np.isfinite(y).all())
 
 
+def extent(y: np.ndarray, log: bool, all_drawable: bool, low: float, high: float) -> tuple[float, float]:
+    """(low, high) widened to the drawable values of ``y``, in the axis's units (log10 on a log axis)."""
+    values = y if all_drawable else y[(y > 0) & np.isfinite(y)] if log else y[np.isfinite(y)]
+    if values.size == 0:
+        return low, high
+    top, bottom = float(values.max()), float(values.min())
+    if log:
+        if not math.isfinite(top):  # +inf passes y > 0: log10 of it is not a range
+            finite = values[np.isfinite(values)]
+            if finite.size == 0:
+                return low, high
+            top, bottom = float(finite.max()), float(finite.min())
+        top, bottom = math.log10(top), math.log10(bottom)
+    return min(low, bottom), max(high, top)
+
+
 class SeriesPlot(PlotView):
     """Curves over the iterations with a legend, an optional log-y toggle and the current-iteration marker."""
 
@@ -72,6 +103,15 @@ class SeriesPlot(PlotView):
         # shows them), so they are set here, on the plot, not per curve.
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
+        # The view follows the data in round steps (steady_range, x_range_end) instead of pyqtgraph's
+        # auto-range, which moved both axes, and so repainted them, at every frame. A zoom or pan with
+        # the mouse stops the following; the plot's "A" button (or its menu's auto-range) resumes it.
+        self.plot.vb.disableAutoRange()
+        self.following = True
+        self._y_range: tuple[float, float] | None = None
+        self._view_range: tuple[tuple[float, float], tuple[float, float]] | None = None
+        self.plot.vb.sigRangeChangedManually.connect(self._stop_following)
+        self.plot.vb.sigStateChanged.connect(self._on_view_state)
         self.legend: pg.LegendItem = self.plot.addLegend(offset=None, verSpacing=-4)
         corner = self.legend_corner
         self.legend.anchor(itemPos=corner, parentPos=corner, offset=(-8 if corner[0] else 8, -8 if corner[1] else 8))
@@ -117,6 +157,7 @@ class SeriesPlot(PlotView):
             self.plot.setLogMode(y=on)
         if self.log_check.isChecked() != on:
             self.log_check.setChecked(on)
+        self._y_range = self._view_range = None  # y is in log10 units on a log axis
         self._update_data()  # drawability depends on the axis: 0 cannot be shown on a log axis
 
     # ----------------------------------------------------------------- PlotView
@@ -134,6 +175,7 @@ class SeriesPlot(PlotView):
             self.curves[spec.key] = curve
         self._drawable.clear()
         self._shown_furthest = -1
+        self._y_range = self._view_range = None
         self.apply_style()
 
     def refresh(self, kind: str) -> None:
@@ -150,11 +192,13 @@ class SeriesPlot(PlotView):
             self._x = np.arange(max(n, 2 * self._x.size), dtype=np.float64)
         x = self._x[:n]
         log = self.log_y
+        low, high = math.inf, -math.inf
         for key, y in self.series(stepper).items():
             curve = self.curves.get(key)
             if curve is None:
                 continue
             ok = drawable(y, log)
+            low, high = extent(y, log, ok, low, high)
             if ok == self._drawable.get(key):
                 curve.setData(x, y)
             else:
@@ -164,6 +208,34 @@ class SeriesPlot(PlotView):
                 self._drawable[key] = ok
         self._shown_furthest = n
         self.empty_note.setVisible(n == 0)
+        self._follow(n, low, high)
+
+    # ----------------------------------------------------------------- the view range
+    def _follow(self, n: int, low: float, high: float) -> None:
+        """While following: x from 0 to a round number past ``n``, y a steady range around the data."""
+        if not self.following:
+            return
+        if low <= high:
+            self._y_range = steady_range(self._y_range, low, high)
+        elif self._y_range is None:
+            self._y_range = (-1.0, 0.0) if self.log_y else (0.0, 1.0)
+        end = x_range_end(n)
+        # a margin keeps the tick label 0 and the marker at the last iteration off the plot's edges
+        view = ((-X_MARGIN * end, (1 + X_MARGIN) * end), self._y_range)
+        if view != self._view_range:
+            self.plot.vb.setRange(xRange=view[0], yRange=view[1], padding=0)
+            self._view_range = view
+
+    def _stop_following(self, *_args: object) -> None:
+        self.following = False
+
+    def _on_view_state(self, *_args: object) -> None:
+        vb = self.plot.vb
+        if any(vb.autoRangeEnabled()):  # the "A" button or the menu asked for auto-range: follow again
+            vb.disableAutoRange()
+            self.following = True
+            self._y_range = self._view_range = None
+            self._update_data()
 
     def apply_style(self) -> None:
         theme, scale = self.theme, self.scale
