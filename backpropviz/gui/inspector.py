@@ -49,6 +49,7 @@ from .controller import Controller
 from .theme import DIVERGING_LUT, LIGHT, Theme, colour_for, image_values, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
+FIT_ROWS = 32  # rows measured to fit a column's width to its numbers
 REFRESH_MS_WHILE_PLAYING = 100  # during Play the inspector redraws at most ten times a second
 HEATMAP_HEIGHT = 150
 EDITABLE = ("W", "b")
@@ -82,6 +83,26 @@ def centred_ticks(n: int, most: int = 8) -> list[list[tuple[float, str]]]:
     steps = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
     step = next((s for s in steps if n / s <= most), steps[-1])
     return [[(k + 0.5, str(k)) for k in range(0, n, step)]]
+
+
+def width_signature(page: np.ndarray) -> bytes:
+    """What the widths of a page's printed numbers depend on, column by column: the largest and the
+    smallest decimal exponent, and whether any entry is negative, not finite or not whole. Equal
+    signatures need no new fitting of the columns (which reads every cell's text, colour and font)."""
+    if page.size == 0:
+        return b""
+    finite = np.isfinite(page)
+    size = np.abs(np.where(finite, page, 0.0))
+    nonzero = size > 0
+    exponent = np.floor(np.log10(np.where(nonzero, size, 1.0)))
+    features = (
+        np.where(nonzero, exponent, -1000.0).max(axis=0),
+        np.where(nonzero, exponent, 1000.0).min(axis=0),
+        (page < 0).any(axis=0),
+        (~finite).any(axis=0),
+        (np.where(finite, page, 0.0) % 1 != 0).any(axis=0),
+    )
+    return np.stack(features).astype(np.float64).tobytes()
 
 
 def _text_colour_on(background: QColor) -> QColor:
@@ -174,6 +195,12 @@ class MatrixModel(QAbstractTableModel):
 
     def source_column(self, column: int) -> int:
         return self.offset + column
+
+    def page(self) -> np.ndarray:
+        """The entries on the current page (rows × shown columns)."""
+        if self.values is None:
+            return np.zeros((0, 0))
+        return self.values[:, self.offset : self.offset + self.columnCount()]
 
     # ----------------------------------------------------------------- QAbstractTableModel
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
@@ -284,6 +311,7 @@ class Inspector(QWidget):
         self._quantity, self._layer = "W", 1
         self._entry = (0, 0)
         self._dirty = False
+        self._fitted = b""  # width_signature of the page when its columns were last fitted
         self._shape: tuple[int, int] | None = None
         self._message_kind = ""
 
@@ -380,8 +408,10 @@ class Inspector(QWidget):
         self._table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._table.setWordWrap(False)
         self._table.horizontalHeader().setHighlightSections(False)
-        # fitting columns measured every row: 170 ms a refresh for W1 of a 784-input net; 32 rows say enough
-        self._table.horizontalHeader().setResizeContentsPrecision(32)
+        # fitting columns measured every row: 170 ms a refresh for W1 of a 784-input net; 32 rows say enough.
+        # QTableView reads the rows it measures for a column's width from the *vertical* header's precision.
+        self._table.verticalHeader().setResizeContentsPrecision(FIT_ROWS)
+        self._table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self._table.verticalHeader().setHighlightSections(False)
         self._table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self._table.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -639,7 +669,7 @@ class Inspector(QWidget):
         self._matrix_box.show()
         if was_empty:
             self._after_page_change()
-        elif not self._controller.playing:
+        elif not self._controller.playing and width_signature(self._model.page()) != self._fitted:
             self._fit_columns()
         self._update_frames()
 
@@ -685,6 +715,7 @@ class Inspector(QWidget):
         self._update_frames()
 
     def _fit_columns(self) -> None:
+        self._fitted = width_signature(self._model.page())
         if self._model.columnCount():
             self._table.resizeColumnsToContents()
         self._fit_table_height()

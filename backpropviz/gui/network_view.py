@@ -513,6 +513,7 @@ class NetworkView(QGraphicsView):
         self._thumbs: list[tuple[_Thumbnail, Reader, Reader | None, float | None]] = []
         self._units: list[tuple[_Units, int]] = []
         self._glowing, self._dashed = [], []
+        self._glow_main: set[QGraphicsItem] = set()
         self._ghost = False  # a new network's buffers hold nothing worth showing yet
         self._built_for = self.stepper
         net = self.stepper.net
@@ -937,6 +938,10 @@ class NetworkView(QGraphicsView):
         if self.stepper is not self._built_for:
             self._rebuild()  # a new stepper without a rebuilt signal: the items would read the old one
             return
+        # Known before the items are styled, so that each gets its final pen at once: an item whose pen
+        # changes and changes back within one refresh is repainted (and its cached picture redrawn).
+        last = self.stepper.last_step
+        self._glow_main = set(self._step_targets(last)[0]) if last is not None else set()
         self._refresh_thumbnails()
         self._refresh_units()
         self._refresh_arrows()
@@ -1039,7 +1044,8 @@ class NetworkView(QGraphicsView):
 
     def _style_thumb(self, thumb: _Thumbnail) -> None:
         t = self.theme
-        state = (thumb.greyed, t.name)
+        glowing = thumb in self._glow_main
+        state = (thumb.greyed, t.name, glowing)
         if state == thumb.style_state:
             return  # most thumbnails keep their frame from one frame of Play to the next
         thumb.style_state = state
@@ -1049,6 +1055,8 @@ class NetworkView(QGraphicsView):
         else:
             thumb.setBrush(Qt.BrushStyle.NoBrush)
             thumb.setPen(self._pen(t.box_border, 0.8))
+        if glowing:
+            thumb.setPen(self._pen(t.highlight, 1.8))
         name_colour = t.muted if thumb.greyed else (t.backward if thumb.gradient else t.text)
         thumb.labels[0].setBrush(QColor(name_colour))
         for label in thumb.labels[1:]:
@@ -1067,7 +1075,10 @@ class NetworkView(QGraphicsView):
 
     def _style_box(self, box: _Box, border: str, greyed: bool, lower: bool = False) -> None:
         t = self.theme
-        if lower:  # the backward band: a faint red wash once computed
+        if box in self._glow_main:
+            box.setBrush(_colour(t.backward, 14) if lower else QColor(t.box_fill))
+            box.setPen(self._pen(t.highlight, 2.2))
+        elif lower:  # the backward band: a faint red wash once computed
             box.setBrush(_colour(t.backward, 14) if not greyed else QColor(t.panel))
             box.setPen(self._pen(t.muted if greyed else border, 1.2, Qt.PenStyle.DashLine if greyed else
                                  Qt.PenStyle.SolidLine, alpha=255 if greyed else 150))
@@ -1123,38 +1134,35 @@ class NetworkView(QGraphicsView):
         return [self._items[(q, l)] for l in range(1, L + 1) for q in ("W", "b")], []
 
     def _refresh_highlights(self) -> None:
+        """Halos: a glow around what the last micro-step filled, a dashed outline around the next one's.
+        Only halos that change are touched (during Play the same ones glow frame after frame)."""
         t, stepper = self.theme, self.stepper
-        for item in self._glowing + self._dashed:
-            item.halo.setVisible(False)
-        self._glowing, self._dashed = [], []
+        halos: dict[QGraphicsItem, QPen] = {}
         last = stepper.last_step
+        glowing: list[QGraphicsItem] = []
         if last is not None:
             main, arrows = self._step_targets(last)
             for item in main:
-                width = 7.0 if isinstance(item, _Box) else 5.0
-                item.halo.setPen(self._pen(t.highlight, width, alpha=150))
-                item.halo.setVisible(True)
-                if isinstance(item, _Box):
-                    item.setPen(self._pen(t.highlight, 2.2))
-                else:
-                    item.setPen(self._pen(t.highlight, 1.8))
-                    item.style_state = None  # restyle it when the glow moves on
+                halos[item] = self._pen(t.highlight, 7.0 if isinstance(item, _Box) else 5.0, alpha=150)
             for arrow in arrows:
-                arrow.halo.setPen(self._pen(t.highlight, 9.0, alpha=120))
-                arrow.halo.setVisible(True)
-            self._glowing = main + arrows
+                halos[arrow] = self._pen(t.highlight, 9.0, alpha=120)
+            glowing = main + arrows
         # the next step: a dashed amber outline, or solid red when it is the step that diverged
         upcoming, _ = self._step_targets(stepper.next_step)
         if stepper.report is not None:
             pen = self._pen(t.backward, 4.0, alpha=200)
         else:
             pen = self._pen(t.highlight, 1.6, Qt.PenStyle.DashLine)
-        for item in upcoming:
-            if item in self._glowing:
-                continue
-            item.halo.setPen(pen)
+        dashed = [item for item in upcoming if item not in halos]
+        for item in dashed:
+            halos[item] = pen
+        for item in self._glowing + self._dashed:
+            if item not in halos:
+                item.halo.setVisible(False)
+        for item, halo_pen in halos.items():
+            item.halo.setPen(halo_pen)
             item.halo.setVisible(True)
-        self._dashed = [item for item in upcoming if item not in self._glowing]
+        self._glowing, self._dashed = glowing, dashed
 
     def _refresh_caption(self) -> None:
         """The step just done and its equations, flowed into lines between (never inside) equations."""

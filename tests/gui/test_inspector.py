@@ -8,7 +8,15 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from backpropviz.engine.equations import entry_equation, format_value
 from backpropviz.engine.model import HiddenLayer, ModelSettings
-from backpropviz.gui.inspector import PAGE_COLUMNS, Inspector, MatrixModel, ValueRole, parse_number, quantity_axes
+from backpropviz.gui.inspector import (
+    PAGE_COLUMNS,
+    Inspector,
+    MatrixModel,
+    ValueRole,
+    parse_number,
+    quantity_axes,
+    width_signature,
+)
 from backpropviz.gui.theme import DARK, colour_for, symmetric_level
 
 
@@ -140,6 +148,28 @@ def test_rows_beyond_twelve_scroll_and_columns_page_on_a_wide_net(qtbot, control
     widget.show_quantity("W", 2)  # 30×20
     assert widget.model.rowCount() == 30 and widget.model.columnCount() == PAGE_COLUMNS
     assert widget.table.verticalScrollBar().maximum() > 0
+
+
+def test_columns_are_fitted_again_only_when_the_numbers_may_need_other_widths(inspector, controller, monkeypatch):
+    page = np.array([[0.0123, -1.5], [0.5, 2.0]])
+    assert width_signature(page) == width_signature(page * 1.01)  # same exponents and signs: same widths
+    assert width_signature(page) != width_signature(page * 100)  # more digits before the point
+    assert width_signature(page) != width_signature(-page)  # a minus sign where there was none
+    whole = np.array([[1.0], [2.0]])
+    assert width_signature(whole) != width_signature(np.array([[1.0], [2.5]]))  # "2" → "2.500"
+    assert width_signature(page) != width_signature(np.where(page == 0.5, np.nan, page))  # "NaN"
+    assert width_signature(np.zeros((0, 3))) == b""
+    fits = []
+    monkeypatch.setattr(inspector.table, "resizeColumnsToContents", lambda: fits.append(1))
+    inspector.show_quantity("Z", 1)
+    step_to(controller, "F1")
+    fitted = len(fits)
+    assert fitted >= 1  # Z1 appeared
+    controller.step_forward()  # F2: Z1 unchanged, no need to measure every cell again
+    assert len(fits) == fitted
+    controller.stepper.net.Z[1][0, 0] = -12345.678  # much wider text on the page
+    controller.step_backward()  # any refresh
+    assert len(fits) == fitted + 1
 
 
 def test_a_quantity_not_computed_yet_says_what_computes_it(inspector, controller):
