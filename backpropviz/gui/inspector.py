@@ -312,6 +312,7 @@ class Inspector(QWidget):
         self._entry = (0, 0)
         self._dirty = False
         self._fitted = b""  # width_signature of the page when its columns were last fitted
+        self._drawn: np.ndarray | None = None  # a copy of the values the table and heatmap show
         self._shape: tuple[int, int] | None = None
         self._message_kind = ""
 
@@ -505,6 +506,7 @@ class Inspector(QWidget):
             self._caption.setText(self._model.axes.caption)
         self._apply_title_colour()
         self._show_formula()
+        self._drawn = None
         self._refresh()
         # open on the page holding the selected entry
         self._model.set_offset(self._entry[1] // PAGE_COLUMNS * PAGE_COLUMNS)
@@ -651,12 +653,18 @@ class Inspector(QWidget):
         self._scalar.hide()
         values = stepper.value(quantity, layer)
         if values is None:
+            self._drawn = None
             self._matrix_box.hide()
             self._model.set_matrix(None, 1.0, self._model.name, self._model.axes, quantity in EDITABLE)
             self._show_pending()
             return
         if self._message_kind == "pending":
             self._clear_message()
+        if self._model.values is not None and self._drawn is not None and np.array_equal(
+            self._drawn, values, equal_nan=True
+        ):
+            return  # a step elsewhere in the net: the same numbers, so no repaint of table and heatmap
+        self._drawn = values.copy()
         level = symmetric_level(values)
         image = image_values(values)
         finite = np.isfinite(values)

@@ -172,6 +172,19 @@ def test_columns_are_fitted_again_only_when_the_numbers_may_need_other_widths(in
     assert len(fits) == fitted + 1
 
 
+def test_steps_that_leave_the_numbers_alone_repaint_nothing(inspector, controller):
+    inspector.show_quantity("W", 1)
+    changes = []
+    inspector.model.dataChanged.connect(lambda *args: changes.append(controller.stepper.last_step.label))
+    images = []
+    original = inspector._image.setImage
+    inspector._image.setImage = lambda *a, **k: (images.append(1), original(*a, **k))
+    for _ in range(len(controller.stepper.steps)):  # F1 … B1 leave W1 as it is; the Update changes it
+        controller.step_forward()
+    assert changes == ["Update"] and len(images) == 1
+    assert shown_matrix(inspector) == controller.stepper.value("W", 1).tolist()
+
+
 def test_a_quantity_not_computed_yet_says_what_computes_it(inspector, controller):
     inspector.show_quantity("dW", 2)
     message = inspector.message_text()

@@ -48,9 +48,10 @@ def nice_ceiling(value: float) -> float:
 
 
 # ------------------------------------------------------------------------------------- steady view ranges
-# The end of a curve plot's x range steps through these × 10^k: the curve fills 80–100 % of the width,
-# and the axis (whose repaint costs more than the curve's) changes a few times per decade only.
-X_STEPS = (1.0, 1.2, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
+# The end of a curve plot's x range steps through these × 10^k: the curve fills 2/3 or more of the
+# width, and the axis (whose repaint costs more than the curve's) changes seven times a decade: when
+# Play adds ~500 iterations a frame, finer steps moved it every third frame of the first seconds.
+X_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0)
 X_MINIMUM = 10.0
 # A y range is kept while the data stay inside it and span at least this share of it.
 FILL_SHARE = 0.5
