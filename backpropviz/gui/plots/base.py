@@ -27,8 +27,9 @@ from ..theme import Theme, scaled_font
 APPEND_ONLY_KINDS = frozenset({"step", "iteration", "goto", "diverged"})
 
 # Items that keep a pixmap of themselves (see PlotView._cache_static_items): text and axes (whose
-# grid lines span the plot, so every frame repainted them), not curves or images, which change.
-CACHED_ITEM_TYPES = (pg.AxisItem, pg.LabelItem, pg.LegendItem, pg.TextItem, QGraphicsTextItem)
+# grid lines span the plot, so every frame repainted them), the data points under the decision boundary
+# (which the boundary image beneath repaints otherwise), not curves or images, which change.
+CACHED_ITEM_TYPES = (pg.AxisItem, pg.LabelItem, pg.LegendItem, pg.TextItem, QGraphicsTextItem, pg.ScatterPlotItem)
 
 # Colour bars rescale when the data outgrows the bar, or shrinks below this share of it.
 SHRINK_SHARE = 0.25
