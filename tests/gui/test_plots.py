@@ -290,6 +290,22 @@ def test_boundary_uses_the_standardised_inputs(qtbot):
     assert raw_train.min() >= controller.dataset.X_all[0].min() - 1e-9  # points drawn in raw units
 
 
+def test_heatmaps_refresh_at_most_fifteen_times_a_second_during_play(qtbot, controller, monkeypatch):
+    view = WeightHeatmaps(controller, LIGHT)
+    qtbot.addWidget(view)
+    view.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last refresh
+    controller.run(1)  # not playing: at once
+    image = view.cells[0].W.image
+    assert np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6)
+    monkeypatch.setattr(Controller, "playing", property(lambda self: True))
+    controller.run(3)  # a Play frame: skipped, a timer catches up
+    assert not np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-9)
+    assert view._throttle.isActive() and view._throttle.interval() <= 1000 / 15 + 1
+    qtbot.waitUntil(lambda: np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6), timeout=2000)
+    controller.step_forward()  # anything but a Play frame shows at once
+    assert np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6)
+
+
 def test_boundary_throttles_during_play(qtbot, controller, monkeypatch):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)

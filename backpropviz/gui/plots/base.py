@@ -11,11 +11,13 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import time
 from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
 import pyqtgraph.exporters
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsTextItem, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -236,7 +238,11 @@ class PlotView(QWidget):
 
     Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``), update them in
     place in ``refresh(kind)`` (on ``controller.changed``), and restyle them in ``apply_style``.
+    A subclass with ``play_rate`` set refreshes at most that often a second during Play (a timer
+    catches the last frame): for plots that cost more than a frame's share and change slowly.
     """
+
+    play_rate: float | None = None
 
     def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,6 +251,11 @@ class PlotView(QWidget):
         self.scale = 1.0
         self._stale = False
         self._needs_rebuild = False
+        self.clock = time.perf_counter  # the throttle's clock (a test may freeze it)
+        self._last_refresh = -math.inf
+        self._throttle = QTimer(self)
+        self._throttle.setSingleShot(True)
+        self._throttle.timeout.connect(lambda: self._refresh_now("run"))
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
@@ -305,6 +316,17 @@ class PlotView(QWidget):
         if self._deferred():
             self._stale = True
             return
+        if self.play_rate and kind == "run" and self.controller.playing:
+            period = 1.0 / self.play_rate
+            wait = min(self._last_refresh + period - self.clock(), period)
+            if wait > 0:
+                if not self._throttle.isActive():
+                    self._throttle.start(int(wait * 1000) + 1)
+                return
+        self._refresh_now(kind)
+
+    def _refresh_now(self, kind: str) -> None:
+        self._last_refresh = self.clock()
         self.refresh(kind)
 
     def _on_rebuilt(self) -> None:

@@ -2,8 +2,8 @@
 
 The grid (GRID × GRID points) covers the raw data with a margin; the network sees the grid through
 ``dataset.transform`` (the data may be standardised), so the picture is in the data's own units.
-During Play the grid is recomputed at most MAX_RATE times a second (the other frames keep the last
-image, and a timer catches the final state); it is recomputed only when θ changed.
+During Play the grid is recomputed at most ``play_rate`` times a second (the other frames keep the
+last image, and a timer catches the final state); it is recomputed only when θ changed.
 
 Click adds a class-0 point, shift-click a class-1 point, ctrl-click removes the nearest point; the
 edited data set goes to ``controller.set_dataset``. Only for two features.
@@ -11,7 +11,6 @@ edited data set goes to ``controller.set_dataset``. Only for two features.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -28,7 +27,6 @@ from .base import PlotView, pen_width, style_axes
 from .contour import contour_segments
 
 GRID = 120
-MAX_RATE = 15.0  # grid recomputations per second during Play
 MARGIN = 0.08  # of the data's range, on each side
 REMOVE_REACH_PX = 24  # ctrl-click removes the nearest point only if it is this close on screen
 MESSAGE_MS = 6000
@@ -75,6 +73,8 @@ def grid_axes(X_all: np.ndarray, size: int = GRID) -> tuple[np.ndarray, np.ndarr
 class DecisionBoundary(PlotView):
     """A[L] over the input plane with the train (solid) and test (hollow) points; click to edit the data."""
 
+    play_rate = 15.0  # grid recomputations per second during Play
+
     def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(controller, theme, parent)
         self.grid_x = np.zeros(0)
@@ -83,9 +83,7 @@ class DecisionBoundary(PlotView):
         self._values = np.zeros((GRID, GRID), dtype=np.float32)
         self._rect = QRectF(0.0, 0.0, 1.0, 1.0)
         self._theta_shown: np.ndarray | None = None
-        self._last_compute = -1.0
         self.recomputations = 0
-        self.clock = time.perf_counter
         # Asked before an edit throws training away (controller.has_progress); False cancels the edit.
         # The main window may set it to a confirmation dialog.
         self.confirm_discard: Callable[[], bool] | None = None
@@ -134,9 +132,6 @@ class DecisionBoundary(PlotView):
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self.message.hide)
 
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.timeout.connect(self._recompute_if_changed)
         self.graphics.scene().sigMouseClicked.connect(self._on_click)
         self._finish_init()
 
@@ -218,15 +213,8 @@ class DecisionBoundary(PlotView):
         self.apply_style()
 
     def refresh(self, kind: str) -> None:
-        if not self.available:
-            return
-        if kind == "run" and self.controller.playing:
-            wait = min(self._last_compute + 1.0 / MAX_RATE - self.clock(), 1.0 / MAX_RATE)
-            if wait > 0:
-                if not self._throttle.isActive():
-                    self._throttle.start(int(wait * 1000) + 1)
-                return
-        self._recompute_if_changed()
+        if self.available:
+            self._recompute_if_changed()
 
     def apply_style(self) -> None:
         theme, scale = self.theme, self.scale
@@ -287,7 +275,6 @@ class DecisionBoundary(PlotView):
         if self._theta_shown is not None and np.array_equal(theta, self._theta_shown):
             return
         self._theta_shown = theta.copy()
-        self._last_compute = self.clock()
         self.recomputations += 1
         A = self.controller.stepper.net.predict_proba(self._grid_net)
         np.copyto(self._values, A.reshape(GRID, GRID), casting="same_kind")

@@ -170,6 +170,9 @@ def grid_columns(count: int, width: float, height: float, panels: int) -> int:
 class WeightHeatmaps(PlotView):
     """One heatmap per layer with its colour bar; dW beside it on request; a hover readout."""
 
+    # During Play, as the decision boundary: weights drift, and each image costs more than a curve to draw.
+    play_rate = 15.0
+
     def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(controller, theme, parent)
         self.cells: list[LayerCell] = []
