@@ -724,11 +724,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         first_tick = first_play.ticks[0] if first_play.ticks else 0.0
         first_batch = first_play.batches[0] if first_play.batches else 0
         print(f"  the first Play after switching from the flower net: its first tick ran {first_tick:.1f} s "
-              f"({first_batch} iterations: the batch is sized from the flower net's iteration time); "
+              f"({first_batch} iteration(s): every Play starts with one, whatever the last net's speed); "
               f"Pause latency then {first_play.latency:.2f} s")
     elif quick:
         print("  (--quick: Play ran one tick at 1 iteration/s first; a full run also measures the first Play after")
-        print("  switching from the flower net, whose first tick is sized from the flower net's iteration time)")
+        print("  switching from the flower net, whose speed says nothing about this one)")
     print(f"  headless Stepper.run(1) on this net, in this run: {1000 * statistics.median(wide_iteration):.0f} ms "
           f"median (the controller runs at least one whole iteration per tick)")
     if ticks:

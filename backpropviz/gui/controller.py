@@ -81,7 +81,7 @@ class Controller(QObject):
         self._iteration_seconds = FIRST_ITERATION_SECONDS
         self._redraw_seconds = FRAME_SECONDS - WORK_SECONDS
         self._work_end: float | None = None  # when the last batch ended (the redraw began)
-        self._batch = 1
+        self._batch_cap = 1  # the most iterations the next tick may run
         self.modified = False
 
     # ----------------------------------------------------------------- engine notifications
@@ -143,7 +143,7 @@ class Controller(QObject):
         self._last_tick = self.clock()
         self._carry = 0.0
         self._work_end = None
-        self._batch = 1  # a new net may be far slower than the last: start small, grow at most ×4 a frame
+        self._batch_cap = 1  # a new net may be far slower than the last: one iteration, then at most ×4 a frame
         speed = SPEEDS[self.speed_index]
         if speed.per_second is None:
             # A zero timer fires once the event queue is empty: after the redraw and any input. The
@@ -179,7 +179,7 @@ class Controller(QObject):
             if self._work_end is not None:  # the last frame's redraw: from its batch's end until now
                 self._redraw_seconds += SMOOTHING * (now - self._work_end - self._redraw_seconds)
             work = max(FRAME_SECONDS - self._redraw_seconds, WORK_SECONDS)
-        affordable = min(max(1, int(work / self._iteration_seconds)), MAX_BATCH_GROWTH * self._batch)
+        affordable = min(max(1, int(work / self._iteration_seconds)), self._batch_cap)
         if speed.per_second is None:
             budget = affordable
         else:
@@ -199,7 +199,7 @@ class Controller(QObject):
             self._batching = False
         # a running estimate of one iteration's time sizes the next frame's batch
         self._iteration_seconds += SMOOTHING * (max(elapsed / budget, 1e-7) - self._iteration_seconds)
-        self._batch = budget
+        self._batch_cap = MAX_BATCH_GROWTH * budget
         self._work_end = self.clock()
         self.changed.emit("run")
 
