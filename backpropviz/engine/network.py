@@ -204,6 +204,11 @@ class Network:
         if need_dA_prev:
             input_gradient(self.dZ[l], self.W[l], out=self.dA[l - 1])
 
+    def compute_dA0(self) -> None:
+        """dA0 = W[1]ᵀ dZ[1], the gradient with respect to X: nothing learns from it, so B1 may leave it
+        for whoever shows it (the same call as in backward_layer, so the same bits)."""
+        input_gradient(self.dZ[1], self.W[1], out=self.dA[0])
+
     def update(self, learning_rate: float) -> None:
         """Update: W[l] := W[l] − α dW[l]; b[l] := b[l] − α db[l], all layers at once on θ."""
         gradient_step(self.theta, self.grad, learning_rate, self._step_scratch)

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .history import DEFAULT_BUDGET_BYTES, Keyframes, Series
+from .layers import input_gradient
 from .network import Network, check_learning_rate
 
 # Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
@@ -162,6 +163,7 @@ class Stepper:
         self.initial_learning_rate = float(learning_rate)
         self.learning_rate = float(learning_rate)
         self.listeners: list[Listener] = []
+        self._dA0_pending = False  # B1 left dA0 to be computed when first read (see _do_step)
         self._theta_initial = network.theta.copy()
         self._memory_budget = memory_budget
         self._weight_slices = network.weight_slices[1:]
@@ -228,9 +230,20 @@ class Stepper:
             raise ValueError(f"{quantity}{l}: layer must be in 1…{self.L} (0 only for A0 = X and dA0)")
         if not self.is_filled(quantity, l):
             return None
+        if quantity == "dA" and l == 0 and self._dA0_pending:
+            self.net.compute_dA0()
+            self._dA0_pending = False
         array = getattr(self.net, quantity)[l].view()
         array.flags.writeable = False
         return array
+
+    def value_part(self, quantity: str, l: int, rows: slice, columns: slice) -> np.ndarray | None:
+        """``value(quantity, l)[rows, columns]``; for a dA0 not computed yet, only those entries
+        (W1[:, rows]ᵀ dZ1[:, columns]: a thumbnail's sample without the whole product)."""
+        if quantity == "dA" and l == 0 and self._dA0_pending and self.is_filled("dA", 0):
+            return input_gradient(self.net.dZ[1][:, columns], self.net.W[1][:, rows])
+        values = self.value(quantity, l)
+        return None if values is None else values[rows, columns]
 
     @property
     def current_cost(self) -> float | None:
@@ -262,7 +275,12 @@ class Stepper:
             net.compute_output_dA()
             return self._check_cost(self.J)
         if step.kind == "backward":
-            net.backward_layer(step.layer, need_dA_prev=True)
+            # B1's dA0 = W1ᵀ dZ1 is as costly as its dW1 (2 GFLOP on a 784-input net with m = 10,000) and
+            # only a view shows it: computed when first read (value), from the same W1 and dZ1 (the
+            # Update that changes W1 also ends the time dA0 is shown).
+            net.backward_layer(step.layer, need_dA_prev=step.layer > 1)
+            if step.layer == 1:
+                self._dA0_pending = True
             return None
         new = self.iteration >= self.furthest
         if new:

@@ -854,8 +854,10 @@ class NetworkView(QGraphicsView):
         if key == ("Y", 0):
             return (lambda s: s.net.Y), None, 0.5
         if key == ("dA0", 0):
-            # whole iterations skip dA0 (nothing learns from it), so its buffer has no last value to show
-            return (lambda s: s.value("dA", 0)), None, None
+            # whole iterations skip dA0 (nothing learns from it), so its buffer has no last value to show;
+            # the thumbnail reads only the entries it shows (B1 leaves dA0 to its first reader)
+            rows, columns = _stride(self._dims[0], MAX_CELLS), _stride(self._m, MAX_CELLS)
+            return (lambda s: s.value_part("dA", 0, rows, columns)), None, None
         if quantity in ("W", "b"):
             return (lambda s: s.value(quantity, l)), None, None
         centre = 0.5 if key == ("A", self._L) else None
@@ -986,7 +988,7 @@ class NetworkView(QGraphicsView):
         t, stepper = self.theme, self.stepper
         for l in range(self._L + 1):
             self._style_arrow(self._items[("forward", l)], stepper.value("A", l) is None, t.forward)
-            self._style_arrow(self._items[("dA", l)], stepper.value("dA", l) is None, t.backward)
+            self._style_arrow(self._items[("dA", l)], not stepper.is_filled("dA", l), t.backward)
         self._style_arrow(self._items[("down", 0)], stepper.current_cost is None, t.forward)
 
     def _refresh_boxes(self) -> None:
@@ -1020,7 +1022,7 @@ class NetworkView(QGraphicsView):
             grads.greyed = stepper.value("dZ", l) is None
             self._style_box(grads, t.backward, greyed=grads.greyed, lower=True)
         dA0 = self._items[("dA0box", 0)]
-        dA0.greyed = stepper.value("dA", 0) is None
+        dA0.greyed = not stepper.is_filled("dA", 0)
         self._style_box(dA0, t.backward, greyed=dA0.greyed, lower=True)
         cost_box, cost = self._items[("cost", 0)], self._items[("J", 0)]
         J = stepper.current_cost

@@ -42,6 +42,25 @@ def test_each_micro_step_fills_exactly_its_equation(flower):
     assert len(s.series("cost")) == 1
 
 
+def test_dA0_is_computed_when_first_read_with_the_bits_of_the_eager_product(flower):
+    s = flower_stepper(flower)
+    for _ in range(2 * s.L + 1):  # … B1
+        s.step()
+    W1, dZ1 = s.value("W", 1).copy(), s.value("dZ", 1).copy()
+    expected = np.matmul(W1.T, dZ1)  # what B1 used to compute at once
+    rows, columns = slice(None, None, 1), slice(None, None, 7)
+    part = s.value_part("dA", 0, rows, columns)  # a thumbnail's sample: only those entries
+    assert s._dA0_pending
+    np.testing.assert_allclose(part, expected[rows, columns], rtol=1e-12, atol=1e-17)
+    assert s.value("dA", 0).tobytes() == expected.tobytes()  # read whole: computed now, bit for bit
+    assert not s._dA0_pending
+    assert s.value_part("dA", 0, rows, columns).tobytes() == expected[rows, columns].tobytes()
+    s.step()  # Update: dA0 belongs to the finished iteration
+    assert s.value("dA", 0) is None and s.value_part("dA", 0, rows, columns) is None
+    s.back()  # over the Update again: W1 as it was, so dA0 is the same
+    assert s.value("dA", 0).tobytes() == expected.tobytes()
+
+
 def test_values_are_read_only(flower):
     s = flower_stepper(flower)
     with pytest.raises(ValueError, match="read-only"):

@@ -132,7 +132,8 @@ def test_backward_steps_show_every_gradient(view: NetworkView, controller: Contr
         for quantity in GRADIENTS:
             chip = view.item_for(quantity, l)
             assert not view.is_greyed(quantity, l) and chip.pixmap_item.isVisible()
-    assert not view.is_greyed("dA", 0)
+    assert not view.is_greyed("dA", 0) and view.item_for("dA0", 0).pixmap_item.isVisible()
+    assert controller.stepper._dA0_pending  # its thumbnail read only its sample, not the whole W1ᵀ dZ1
     assert view.highlighted_item() is view.item_for("grads", 1)
     # next is the Update: every W and b has the dashed outline
     assert set(view.next_items()) == {view.item_for(q, l) for q in ("W", "b") for l in (1, 2)}
