@@ -168,23 +168,23 @@ class Controller(QObject):
             self.pause()
             self.play()
 
+    def _affordable(self, work_seconds: float) -> int:
+        """Whole iterations that fit in ``work_seconds`` by the running estimate (≥ 1, ≤ the batch cap)."""
+        return min(max(1, int(work_seconds / self._iteration_seconds)), self._batch_cap)
+
     def _tick(self) -> None:
         speed = SPEEDS[self.speed_index]
         if speed.unit == "step":
             self.stepper.step()
             return
         now = self.clock()
-        work = WORK_SECONDS
         if speed.per_second is None:
             if self._work_end is not None:  # the last frame's redraw: from its batch's end until now
                 self._redraw_seconds += SMOOTHING * (now - self._work_end - self._redraw_seconds)
-            work = max(FRAME_SECONDS - self._redraw_seconds, WORK_SECONDS)
-        affordable = min(max(1, int(work / self._iteration_seconds)), self._batch_cap)
-        if speed.per_second is None:
-            budget = affordable
+            budget = self._affordable(max(FRAME_SECONDS - self._redraw_seconds, WORK_SECONDS))
         else:
             self._carry += (now - self._last_tick) * speed.per_second
-            budget = min(int(self._carry), affordable)
+            budget = min(int(self._carry), self._affordable(WORK_SECONDS))
             # what the machine cannot do in time is dropped, not owed: no spiral of ever larger batches
             self._carry = min(self._carry - budget, 1.0)
         self._last_tick = now
