@@ -74,16 +74,13 @@ def drawable(y: np.ndarray, log: bool) -> bool:
 
 def extent(y: np.ndarray, log: bool, all_drawable: bool, low: float, high: float) -> tuple[float, float]:
     """(low, high) widened to the drawable values of ``y``, in the axis's units (log10 on a log axis)."""
-    values = y if all_drawable else y[(y > 0) & np.isfinite(y)] if log else y[np.isfinite(y)]
+    # on a log axis only finite values > 0 have a place (+inf passes drawable's y > 0, but gives no range)
+    keep = np.isfinite(y) & (y > 0) if log else None if all_drawable else np.isfinite(y)
+    values = y if keep is None else y[keep]
     if values.size == 0:
         return low, high
     top, bottom = float(values.max()), float(values.min())
     if log:
-        if not math.isfinite(top):  # +inf passes y > 0: log10 of it is not a range
-            finite = values[np.isfinite(values)]
-            if finite.size == 0:
-                return low, high
-            top, bottom = float(finite.max()), float(finite.min())
         top, bottom = math.log10(top), math.log10(bottom)
     return min(low, bottom), max(high, top)
 
