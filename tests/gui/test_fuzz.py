@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import peaks_at_once
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -34,7 +35,7 @@ from backpropviz.engine.presets import PRESETS
 from backpropviz.engine.stepper import MicroStep, Stepper
 from backpropviz.gui.controller import SPEEDS, Controller
 from backpropviz.gui.inspector import Inspector
-from backpropviz.gui.plots.curves import SeriesPlot
+from backpropviz.gui.plots.curves import DECIMATE_ABOVE, SeriesPlot
 from backpropviz.gui.theme import LIGHT, THEMES
 
 # Reported bugs the walk steps around until they are fixed (each has its own minimal xfail test at the end of
@@ -559,7 +560,10 @@ class Walk:
         if isinstance(plot, SeriesPlot) and plot.isVisible():
             if plot.marker.value() != s.iteration:
                 problems.append(f"{plot.y_label} marker at {plot.marker.value()}, iteration {s.iteration}")
-            for key, y in plot.series(s).items():
+            for key, series in plot.series(s).items():
+                y = plot.y_scale * series
+                if plot.following and y.size > DECIMATE_ABOVE:
+                    y = peaks_at_once(y, plot._peaks[key].bin)[1]  # each bin's extremes, as drawn
                 shown = plot.curves[key].yData
                 shown = np.zeros(0) if shown is None else shown
                 if not np.array_equal(shown, y, equal_nan=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from conftest import shown
+from conftest import peaks_at_once, shown
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from backpropviz.engine.datasets import Dataset
@@ -22,6 +22,8 @@ from backpropviz.gui.plots import (
 from backpropviz.gui.plots.base import FILL_SHARE, next_level, nice_ceiling, power_text, steady_range, x_range_end
 from backpropviz.gui.plots.boundary import GRID
 from backpropviz.gui.plots.contour import contour_segments
+from backpropviz.gui.plots.curves import DECIMATE_ABOVE
+from backpropviz.gui.plots.decimate import MAX_BINS, PeakDecimator
 from backpropviz.gui.theme import DARK, LIGHT, format_number
 
 
@@ -101,6 +103,59 @@ def test_view_follows_the_data_in_steps_until_the_user_zooms(qtbot, controller):
     (_, _), (ly0, ly1) = vb.viewRange()
     cost = controller.stepper.series("cost")
     assert ly0 <= np.log10(cost.min()) and np.log10(cost.max()) <= ly1
+
+
+def test_peak_decimation_grows_by_pieces_to_what_it_gives_at_once():
+    rng = np.random.default_rng(5)
+    y = rng.standard_normal(20_000)
+    y[[3, 700, 701, 15_000]] = np.nan  # a NaN is skipped; its bin keeps the other values' extremes
+    table = np.column_stack([y, -y])  # the stepper's series are strided columns of its record table
+    peaks = PeakDecimator(max_bins=64)
+    n = 0
+    while n < y.size:
+        n = min(y.size, n + int(rng.integers(1, 900)))
+        x, values = peaks.update(table[:n, 0])
+        assert peaks.bin * 64 >= n > peaks.bin * 32 or peaks.bin == 1  # never more than max_bins bins
+        expected_x, expected = peaks_at_once(y[:n], peaks.bin)
+        assert np.array_equal(x, expected_x) and np.array_equal(values, expected, equal_nan=True)
+    x, values = peaks.update(table[:100, 0])  # shorter: the history was cut, so it starts over
+    assert np.array_equal(values, peaks_at_once(y[:100], peaks.bin)[1], equal_nan=True) and peaks.bin == 2
+
+
+def test_a_long_run_draws_each_bins_extremes_while_following_and_every_point_zoomed_in(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.run(DECIMATE_ABOVE + 3_000)
+    cost = controller.stepper.series("cost")
+    x, y = plot.curves["cost"].getOriginalDataset()
+    assert y.size <= 2 * MAX_BINS and (y.min(), y.max()) == (cost.min(), cost.max())
+    assert np.array_equal(y, peaks_at_once(cost, plot._peaks["cost"].bin)[1])
+    controller.run(500)  # only the new iterations are read: the result is the whole run's all the same
+    cost = controller.stepper.series("cost")
+    assert np.array_equal(plot.curves["cost"].getOriginalDataset()[1], peaks_at_once(cost, plot._peaks["cost"].bin)[1])
+    plot.plot.vb.scaleBy((0.5, 0.5))
+    plot.plot.vb.sigRangeChangedManually.emit([True, True])  # a zoom: every iteration is drawn
+    x, y = plot.curves["cost"].getOriginalDataset()
+    assert np.array_equal(y, cost) and np.array_equal(x, np.arange(cost.size))
+    plot.plot.autoBtnClicked()
+    assert plot.curves["cost"].getOriginalDataset()[1].size <= 2 * MAX_BINS
+
+
+def test_a_rewritten_history_is_decimated_anew(qtbot, controller):
+    plot = shown(qtbot, AccuracyPlot(controller, LIGHT))
+    s = controller.stepper
+    controller.run(DECIMATE_ABOVE + 1_000)
+    s.goto(1_000)
+    controller.set_learning_rate(3.0)  # drops the records from 1,000 on
+    controller.run(DECIMATE_ABOVE + 1_000 - s.iteration)
+    accuracy = 100 * s.series("train_accuracy")
+    assert np.array_equal(plot.curves["train_accuracy"].getOriginalDataset()[1],
+                          peaks_at_once(accuracy, plot._peaks["train_accuracy"].bin)[1])
+    controller.goto_iteration(1_000)
+    controller.back()  # undo α: the old records come back, at the same length
+    assert not s.events and s.furthest == DECIMATE_ABOVE + 1_000
+    accuracy = 100 * s.series("train_accuracy")
+    assert np.array_equal(plot.curves["train_accuracy"].getOriginalDataset()[1],
+                          peaks_at_once(accuracy, plot._peaks["train_accuracy"].bin)[1])
 
 
 def test_axes_repaint_from_a_cache(qtbot, controller):

@@ -1,8 +1,10 @@
 """Per-iteration curves: cost, accuracy and gradient norms, with a marker at the current iteration.
 
 The stepper records one row per iteration (``stepper.series``); the curves show all ``furthest`` of
-them, so going back on the timeline moves only the marker. Long runs stay cheap: pyqtgraph clips
-to the view and peak-downsamples to the pixel width, and finite data skips the finiteness check.
+them, so going back on the timeline moves only the marker. Long runs stay cheap: while the view
+follows the whole run, a curve of more than DECIMATE_ABOVE points gets each bin's minimum and maximum
+(decimate.py, updated with the new iterations only); zoomed in, pyqtgraph clips to the view and
+peak-downsamples to the pixel width. Finite data skips the finiteness check.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .base import (
     style_legend,
     x_range_end,
 )
+from .decimate import MAX_BINS, PeakDecimator
 
 # Colours of the second series (test) per theme; the first (train) is the theme's ink.
 TEST_COLOURS = {"light": "#1f9e89", "dark": "#4fd1b5"}
@@ -41,6 +44,8 @@ LAYER_PALETTES = {
 
 # share of the x range left free on both sides
 X_MARGIN = 0.015
+# Longer series are decimated while the view follows the whole run (as many points as MAX_BINS gives).
+DECIMATE_ABOVE = 2 * MAX_BINS
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,7 @@ class SeriesPlot(PlotView):
     """Curves over the iterations with a legend, an optional log-y toggle and the current-iteration marker."""
 
     y_label = ""
+    y_scale = 1.0  # the curves show the series × this
     log_default = False
     legend_corner = (1, 0)  # anchor of the legend in the view: (1, 0) top right, (1, 1) bottom right
 
@@ -120,6 +126,7 @@ class SeriesPlot(PlotView):
         self.empty_note.setParentItem(self.plot.vb)
         self.empty_note.anchor(itemPos=(0.5, 0.5), parentPos=(0.5, 0.5))
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self._peaks: dict[str, PeakDecimator] = {}
         self.specs: list[CurveSpec] = []
         self._x = np.arange(0, dtype=np.float64)
         self._shown_furthest = -1
@@ -140,8 +147,8 @@ class SeriesPlot(PlotView):
         raise NotImplementedError
 
     def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
-        """The y values of each curve key, length ``stepper.furthest``."""
-        raise NotImplementedError
+        """The y values of each curve key, length ``stepper.furthest`` (the stepper's views: not to keep)."""
+        return {spec.key: stepper.series(spec.key) for spec in self.specs}
 
     # ----------------------------------------------------------------- public
     @property
@@ -163,6 +170,7 @@ class SeriesPlot(PlotView):
             self.plot.removeItem(curve)
         self.legend.clear()
         self.curves.clear()
+        self._peaks.clear()
         self.specs = self.curve_specs()
         for spec in self.specs:
             # peak downsampling keeps each bin's min and max: two bins per pixel look like the full curve
@@ -170,6 +178,7 @@ class SeriesPlot(PlotView):
             curve = pg.PlotDataItem(name=spec.label, skipFiniteCheck=True, autoDownsampleFactor=2.0)
             self.plot.addItem(curve)
             self.curves[spec.key] = curve
+            self._peaks[spec.key] = PeakDecimator()
         self._drawable.clear()
         self._shown_furthest = -1
         self._y_range = self._view_range = None
@@ -180,20 +189,29 @@ class SeriesPlot(PlotView):
         self.marker.setValue(stepper.iteration)
         if kind in APPEND_ONLY_KINDS and stepper.furthest == self._shown_furthest:
             return  # the history did not change: moving the marker is all
+        if kind not in APPEND_ONLY_KINDS:
+            for peaks in self._peaks.values():
+                peaks.reset()  # the past may have been rewritten: decimate it anew
         self._update_data()
 
     def _update_data(self) -> None:
         stepper = self.controller.stepper
         n = stepper.furthest
-        if self._x.size < n:
+        decimated = self.following and n > DECIMATE_ABOVE
+        if not decimated and self._x.size < n:
             self._x = np.arange(max(n, 2 * self._x.size), dtype=np.float64)
-        x = self._x[:n]
         log = self.log_y
         low, high = math.inf, -math.inf
-        for key, y in self.series(stepper).items():
+        for key, series in self.series(stepper).items():
             curve = self.curves.get(key)
             if curve is None:
                 continue
+            if decimated:
+                x, y = self._peaks[key].update(series)
+            else:
+                x, y = self._x[:n], _column(series)
+            if self.y_scale != 1.0:
+                y = y * self.y_scale
             ok = drawable(y, log)
             low, high = extent(y, log, ok, low, high)
             if ok == self._drawable.get(key):
@@ -224,7 +242,10 @@ class SeriesPlot(PlotView):
             self._view_range = view
 
     def _stop_following(self, *_args: object) -> None:
-        self.following = False
+        if self.following:
+            self.following = False
+            if self.controller.stepper.furthest > DECIMATE_ABOVE:
+                self._update_data()  # zoomed in: every iteration, no longer the bins' extremes
 
     def _on_view_state(self, *_args: object) -> None:
         vb = self.plot.vb
@@ -271,14 +292,12 @@ class CostPlot(SeriesPlot):
             specs.append(CurveSpec("test_cost", "test", "test"))
         return specs
 
-    def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
-        return {spec.key: _column(stepper.series(spec.key)) for spec in self.specs}
-
 
 class AccuracyPlot(SeriesPlot):
     """Train (and test) accuracy in % per iteration."""
 
     y_label = "accuracy %"
+    y_scale = 100.0
     legend_corner = (1, 1)  # accuracy climbs to the top right; the legend goes below it
 
     def curve_specs(self) -> list[CurveSpec]:
@@ -286,9 +305,6 @@ class AccuracyPlot(SeriesPlot):
         if self.controller.dataset.m_test > 0:
             specs.append(CurveSpec("test_accuracy", "test", "test"))
         return specs
-
-    def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
-        return {spec.key: 100.0 * _column(stepper.series(spec.key)) for spec in self.specs}
 
 
 class GradNormPlot(SeriesPlot):
@@ -303,7 +319,7 @@ class GradNormPlot(SeriesPlot):
 
     def series(self, stepper: Stepper) -> dict[str, np.ndarray]:
         norms = stepper.series("grad_norm")
-        return {f"dW{l}": _column(norms[:, l - 1]) for l in range(1, norms.shape[1] + 1)}
+        return {f"dW{l}": norms[:, l - 1] for l in range(1, norms.shape[1] + 1)}
 
     def apply_style(self) -> None:
         super().apply_style()
