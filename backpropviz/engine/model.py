@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+import numpy as np
+
 from .datasets import Dataset, DatasetError, toy_dataset
 from .network import Network
 from .stepper import Stepper
@@ -86,11 +88,18 @@ def build_dataset(settings: ModelSettings) -> Dataset:
 
 def build_stepper(settings: ModelSettings, dataset: Dataset) -> Stepper:
     """A fresh network on ``dataset`` with a stepper over it; ValueError names a bad setting."""
+    return stepper_on(settings, dataset.X, dataset.Y, dataset.X_test, dataset.Y_test)
+
+
+def stepper_on(
+    settings: ModelSettings, X: np.ndarray, Y: np.ndarray, X_test: np.ndarray | None, Y_test: np.ndarray | None
+) -> Stepper:
+    """A fresh network and stepper on the training set X (n_x, m), Y (1, m) and a test set (or None)."""
     network = Network(
-        settings.layer_dims(dataset.n_x), settings.activations(), init=settings.init, seed=settings.seed,
+        settings.layer_dims(X.shape[0]), settings.activations(), init=settings.init, seed=settings.seed,
         dtype=settings.dtype,
     )
-    return Stepper(network, dataset.X, dataset.Y, settings.learning_rate, dataset.X_test, dataset.Y_test)
+    return Stepper(network, X, Y, settings.learning_rate, X_test, Y_test)
 
 
 def is_generated(settings: ModelSettings, dataset: Dataset) -> bool:

@@ -174,6 +174,29 @@ class Network:
         if self.X is None:
             raise RuntimeError("no training data: call bind(X, Y) first")
 
+    def _caches(self) -> list[np.ndarray]:
+        """Z, A, dZ of layers 1…L, dA of 1…L−1 and the gradients: what a whole iteration fills (its fused
+        dZ[L] = A[L] − Y skips dA[L], which only the Cost micro-step computes, for display)."""
+        return [*self.Z[1:], *self.A[1:], *self.dZ[1:], *self.dA[1 : self.L], self.grad]
+
+    @property
+    def caches_size(self) -> int:
+        """Entries in all of ``export_caches``."""
+        return sum(buffer.size for buffer in self._caches())
+
+    def export_caches(self) -> np.ndarray:
+        """The buffers an iteration fills, as one flat copy (Play's worker sends them to the window)."""
+        return np.concatenate([buffer.reshape(-1) for buffer in self._caches()])
+
+    def import_caches(self, flat: np.ndarray) -> None:
+        """Fill the buffers from ``export_caches`` of an identical network (ValueError if its size differs)."""
+        if flat.shape != (self.caches_size,):
+            raise ValueError(f"caches of shape {flat.shape} for a network with {self.caches_size} cache entries")
+        offset = 0
+        for buffer in self._caches():
+            np.copyto(buffer, flat[offset : offset + buffer.size].reshape(buffer.shape))
+            offset += buffer.size
+
     # ----------------------------------------------------------------- the micro-steps
     def forward_layer(self, l: int) -> None:
         """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l])."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -164,6 +164,7 @@ class Stepper:
         self.learning_rate = float(learning_rate)
         self.listeners: list[Listener] = []
         self._dA0_pending = False  # B1 left dA0 to be computed when first read (see _do_step)
+        self.caches_current = True  # False after fast_forward without caches: the buffers hold an older iteration
         self._theta_initial = network.theta.copy()
         self._memory_budget = memory_budget
         self._weight_slices = network.weight_slices[1:]
@@ -263,6 +264,7 @@ class Stepper:
     def _do_step(self, step: MicroStep) -> DivergenceReport | None:
         """Compute one micro-step's quantities and check them; None when all is finite."""
         net = self.net
+        self.caches_current = True
         if step.kind != "update":
             # A micro-step of the new iteration overwrites the old one's buffers: the shortcut back
             # over the last Update is gone.
@@ -362,6 +364,7 @@ class Stepper:
         (finite sums, Σ Z[L]² ≤ 709²); only when that fails are the micro-steps' exact checks run.
         """
         net = self.net
+        self.caches_current = True
         hidden_Z = net.Z[1 : self.L]
         logits = net.Z[self.L].reshape(-1)
         theta = net.theta
@@ -391,6 +394,51 @@ class Stepper:
             if self.events or (t % keyframes.spacing == 0 and t not in keyframes):
                 self._enter_iteration(t)
         self._checkpoint = None
+
+    @_quietly
+    def fast_forward(
+        self,
+        iteration: int,
+        theta: np.ndarray,
+        rows_from: int,
+        rows: np.ndarray,
+        frames: Sequence[tuple[int, np.ndarray]] = (),
+        caches: np.ndarray | None = None,
+    ) -> None:
+        """Take over whole iterations trained elsewhere on an exact copy of this stepper (Play's worker
+        process): afterwards this stepper is where ``run`` would have left it, at the start of ``iteration``.
+
+        ``theta`` is θ there, ``rows`` the records of the iterations that were new (from row
+        ``rows_from``, which must be ``furthest``), ``frames`` (t, θ at the start of t) for every t on
+        the way that is a multiple of the keyframe spacing (the ones ``run`` would have kept are kept),
+        ``caches`` the buffers the last iteration left (``Network.export_caches``; without them
+        ``caches_current`` turns False). ValueError, and nothing changed, when they cannot belong here.
+        """
+        if self.position != 0 or iteration < self.iteration or self.report is not None:
+            raise ValueError(
+                f"cannot fast-forward from iteration {self.iteration}, step {self.position} to iteration {iteration}"
+            )
+        if theta.shape != self.net.theta.shape or any(frame.shape != theta.shape for _, frame in frames):
+            raise ValueError(f"θ of shape {theta.shape} for a network of {self.net.theta.size} parameters")
+        if len(rows) and (rows_from != self.furthest or rows.shape[1:] != (self._record_width,)):
+            raise ValueError(f"records from row {rows_from}, shape {rows.shape}: the history ends at {self.furthest}")
+        if caches is not None and caches.shape != (self.net.caches_size,):
+            raise ValueError(f"caches of shape {caches.shape} for {self.net.caches_size} cache entries")
+        for i, row in enumerate(rows, start=rows_from):
+            self.records.set(i, row)
+        self.furthest = max(self.furthest, rows_from + len(rows))
+        for t, frame in frames:
+            if t not in self.keyframes and self.keyframes.wants(t):
+                self.keyframes.store(t, frame)
+        np.copyto(self.net.theta, theta)
+        if caches is not None:
+            self.net.import_caches(caches)
+        self.caches_current = caches is not None
+        self.iteration = iteration
+        if self.events:
+            self._settings_as_of(iteration)
+        self._checkpoint = None
+        self._notify("run")
 
     def _check_iteration(self, J: float) -> DivergenceReport | None:
         """The micro-steps' checks, in their order, on the buffers a whole iteration left behind."""

@@ -7,15 +7,17 @@ announced once, so the views redraw once per frame.
 
 from __future__ import annotations
 
+import atexit
 import time
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ..engine.datasets import Dataset
 from ..engine.gradcheck import GradCheckResult, gradient_check
 from ..engine.model import ModelSettings, build_dataset, build_stepper
 from ..engine.stepper import DivergenceReport, Stepper
+from ..engine.worker import Worker
 
 # Play at "Maximum" paces frames of FRAME_SECONDS: whole iterations for what the frame leaves after the
 # last frame's redraw (the views' slots, painting, input), then Qt redraws and handles input. The engine
@@ -28,6 +30,11 @@ FIRST_ITERATION_SECONDS = 1e-3
 MAX_BATCH_GROWTH = 4
 # weight of the newest frame in the running estimates of an iteration's time and of a redraw's
 SMOOTHING = 0.3
+# While the worker process trains (Play at an iteration speed), the window takes what it sent once a frame
+# and lets it train at most LOOKAHEAD_SECONDS (and 2 iterations) ahead of what it shows: Pause keeps what
+# is shown and drops the rest. A long frame (a dialog opening, a resize) must not leave the worker idle.
+LOOKAHEAD_SECONDS = 0.25
+MIN_LOOKAHEAD = 2
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
@@ -54,6 +61,26 @@ SPEEDS = (
 )
 DEFAULT_SPEED = len(SPEEDS) - 1
 
+_worker: Worker | None = None
+_worker_failed = False
+
+
+def shared_worker() -> Worker | None:
+    """The one training process of this app, started on first use; None where it cannot run (then Play
+    trains in the window's own process, as before the worker was ready)."""
+    global _worker, _worker_failed
+    if _worker is not None and not _worker.alive:
+        _worker.close()
+        _worker, _worker_failed = None, True  # it died: training at home is slower but sure
+    if _worker is None and not _worker_failed:
+        try:
+            _worker = Worker()
+        except OSError:
+            _worker_failed = True
+        else:
+            atexit.register(_worker.close)
+    return _worker
+
 
 class Controller(QObject):
     """Owns the dataset and the stepper; the views' only way to the engine."""
@@ -65,7 +92,9 @@ class Controller(QObject):
     speedChanged = Signal(int)
     modifiedChanged = Signal(bool)  # the run differs from its saved session (or was never saved)
 
-    def __init__(self, settings: ModelSettings | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self, settings: ModelSettings | None = None, parent: QObject | None = None, use_worker: bool = True
+    ) -> None:
         super().__init__(parent)
         self.settings = settings or ModelSettings()
         self.dataset = build_dataset(self.settings)
@@ -82,10 +111,23 @@ class Controller(QObject):
         self._redraw_seconds = FRAME_SECONDS - WORK_SECONDS
         self._work_end: float | None = None  # when the last batch ended (the redraw began)
         self._batch_cap = 1  # the most iterations the next tick may run
+        # Play handed to the worker process: frames take what it trained (see _frame)
+        self.use_worker = use_worker
+        if use_worker:
+            shared_worker()  # started now, it has imported NumPy and the engine by the first Play
+        self._worker: Worker | None = None
+        self._gen = 0  # the worker's current job; messages of older ones are dropped
+        self._granted = 0  # the worker may train until the start of this iteration
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._frame_timer.setInterval(round(1000 * FRAME_SECONDS))
+        self._frame_timer.timeout.connect(self._frame)
         self.modified = False
 
     # ----------------------------------------------------------------- engine notifications
     def _on_stepper(self, kind: str, stepper: Stepper) -> None:
+        if self.remote and not self._batching:
+            self._take_back()  # a step or an edit during Play: the worker's copy is out of date
         if kind == "diverged":
             self.pause()
             self.diverged.emit(stepper.report)
@@ -127,7 +169,12 @@ class Controller(QObject):
     # ----------------------------------------------------------------- Play
     @property
     def playing(self) -> bool:
-        return self._timer.isActive()
+        return self._timer.isActive() or self._frame_timer.isActive()
+
+    @property
+    def remote(self) -> bool:
+        """Whether the worker process is training this Play."""
+        return self._frame_timer.isActive()
 
     def toggle_play(self) -> None:
         if self.playing:
@@ -145,21 +192,28 @@ class Controller(QObject):
         self._work_end = None
         self._batch_cap = 1  # a new net may be far slower than the last: one iteration, then at most ×4 a frame
         speed = SPEEDS[self.speed_index]
+        self._worker = shared_worker() if self.use_worker and speed.unit == "iteration" else None
+        self._timer.start(self._tick_interval())
+        self.playingChanged.emit(True)
+        self._hand_over()  # at once when the worker is ready; else a later tick tries again
+
+    def _tick_interval(self) -> int:
+        """Milliseconds between the ticks of Play in this process, at the current speed."""
+        speed = SPEEDS[self.speed_index]
         if speed.per_second is None:
             # A zero timer fires once the event queue is empty: after the redraw and any input. The
             # frame's length comes from the batch (see _tick), not from waiting.
-            interval = 0
-        elif speed.unit == "step":
-            interval = max(1, round(1000 / speed.per_second))
-        else:
-            interval = max(1, round(1000 * FRAME_SECONDS))
-        self._timer.start(interval)
-        self.playingChanged.emit(True)
+            return 0
+        if speed.unit == "step":
+            return max(1, round(1000 / speed.per_second))
+        return max(1, round(1000 * FRAME_SECONDS))
 
     def pause(self) -> None:
-        if self._timer.isActive():
-            self._timer.stop()
-            self.playingChanged.emit(False)
+        if not self.playing:
+            return
+        self._stop_worker()
+        self._timer.stop()
+        self.playingChanged.emit(False)
 
     def set_speed(self, index: int) -> None:
         self.speed_index = max(0, min(index, len(SPEEDS) - 1))
@@ -176,6 +230,8 @@ class Controller(QObject):
         speed = SPEEDS[self.speed_index]
         if speed.unit == "step":
             self.stepper.step()
+            return
+        if self._hand_over():
             return
         now = self.clock()
         if speed.per_second is None:
@@ -202,6 +258,95 @@ class Controller(QObject):
         self._batch_cap = MAX_BATCH_GROWTH * budget
         self._work_end = self.clock()
         self.changed.emit("run")
+
+    # ----------------------------------------------------------------- Play in the worker process
+    def _hand_over(self) -> bool:
+        """Let the worker train from here, if it is ready and the cursor is at an iteration's start."""
+        worker = self._worker
+        if worker is None or self.stepper.position != 0 or self.stepper.report is not None:
+            return False
+        worker.messages()  # a finished job's last messages, and the first ``ready``
+        if not worker.ready:
+            return False
+        self._gen += 1
+        if not worker.load(self._gen, self.settings, self.dataset, self.stepper):
+            self._worker = None
+            return False
+        self._timer.stop()
+        self._granted = self.stepper.iteration
+        self._last_tick = self.clock()
+        self._carry = 0.0
+        self._grant()
+        self._frame_timer.start()
+        return True
+
+    def _stop_worker(self) -> None:
+        if self.remote:
+            self._frame_timer.stop()
+            self._worker.send({"kind": "stop", "gen": self._gen})
+
+    def _take_back(self) -> None:
+        """Go on playing in this process (the worker went away, or the run changed under it)."""
+        self._stop_worker()
+        if not self._worker.alive:
+            self._worker = None
+        self._work_end = None
+        self._batch_cap = 1
+        self._timer.start(self._tick_interval())
+
+    def _grant(self) -> None:
+        """Let the worker train ahead of what is shown: LOOKAHEAD_SECONDS' worth, or what a fixed speed allows."""
+        speed, now = SPEEDS[self.speed_index], self.clock()
+        lookahead = max(MIN_LOOKAHEAD, int(LOOKAHEAD_SECONDS / self._iteration_seconds))
+        if speed.per_second is None:
+            allowed = lookahead
+        else:
+            self._carry += (now - self._last_tick) * speed.per_second
+            allowed = min(int(self._carry), lookahead)
+            self._carry = min(self._carry - allowed, 1.0)  # what the machine cannot do in time is dropped
+        self._last_tick = now
+        until = self.stepper.iteration + allowed
+        if until > self._granted:
+            self._granted = until
+            self._worker.send({"kind": "grant", "gen": self._gen, "until": until})
+
+    def _frame(self) -> None:
+        """One frame of Play in the worker: take what it trained since the last frame, grant more, redraw once."""
+        worker = self._worker
+        adopted = False
+        for header, arrays in worker.messages():
+            if header["gen"] != self._gen:
+                continue
+            if header["kind"] != "trained":  # the worker could not rebuild the run: train here
+                self._take_back()
+                return
+            adopted |= self._adopt(header, arrays)
+            if header["diverged"]:
+                # the iteration that diverged runs again here, so that this stepper makes the report
+                self._take_back()
+                self.stepper.run(1)
+                return
+        if not worker.alive:
+            self._take_back()
+            return
+        self._grant()
+        if adopted:
+            self.changed.emit("run")
+
+    def _adopt(self, header: dict, arrays: dict) -> bool:
+        frames = list(zip(header["frames"], arrays.get("frames", ()), strict=True))
+        done = header["iteration"] - self.stepper.iteration
+        if done <= 0:
+            return False
+        self._batching = True
+        try:
+            self.stepper.fast_forward(
+                header["iteration"], arrays["theta"], header["rows_from"], arrays["rows"], frames, arrays.get("caches")
+            )
+        finally:
+            self._batching = False
+        self._iteration_seconds += SMOOTHING * (max(header["seconds"] / done, 1e-7) - self._iteration_seconds)
+        return True
 
     # ----------------------------------------------------------------- edits and events
     def edit_parameter(self, name: str, index: tuple[int, int], value: float) -> None:

@@ -858,7 +858,9 @@ class NetworkView(QGraphicsView):
             # the thumbnail reads only the entries it shows (B1 leaves dA0 to its first reader)
             rows, columns = _stride(self._dims[0], MAX_CELLS), _stride(self._m, MAX_CELLS)
             return (lambda s: s.value_part("dA", 0, rows, columns)), None, None
-        if quantity in ("W", "b"):
+        if quantity in ("W", "b") or key == ("dA", self._L):
+            # W and b are always there; whole iterations use the fused dZ[L] = A[L] − Y, so dA[L] has no
+            # last value to show
             return (lambda s: s.value(quantity, l)), None, None
         centre = 0.5 if key == ("A", self._L) else None
         return (lambda s: s.value(quantity, l)), (lambda s: getattr(s.net, quantity)[l]), centre
@@ -932,7 +934,10 @@ class NetworkView(QGraphicsView):
         # greyed quantities then show it faintly. After anything else (a step back, a jump, an edit, a
         # new network) the buffers may hold anything, so greyed stays empty.
         s = self.stepper
-        self._ghost = kind in ("run", "iteration") and s.position == 0 and s.iteration > 0 and s.report is None
+        self._ghost = (
+            kind in ("run", "iteration") and s.position == 0 and s.iteration > 0 and s.report is None
+            and s.caches_current
+        )
         self._refresh()
 
     def _refresh(self) -> None:

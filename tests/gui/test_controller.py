@@ -16,6 +16,7 @@ def maximum() -> int:
 def batches_with_redraw(controller, redraw_seconds: float, frames: int = 40) -> list[int]:
     """Iterations per tick when every redraw takes ``redraw_seconds`` and every iteration 1 ms (a fake clock)."""
     clock = [0.0]
+    controller.use_worker = False  # the pacing of Play in this process (the worker's frames: test_worker.py)
     controller.clock = lambda: clock[0]
     run = controller.stepper.run
 
