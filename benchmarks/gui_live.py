@@ -11,17 +11,20 @@ What it prints:
 2. the same net playing in the real ``MainWindow`` at the "Maximum" speed, the Qt event loop running for a
    few seconds (no sleeps): iterations/s, redraws/s (``controller.changed("run")`` emissions and paint
    events of the diagram's viewport) and the ratio live/headless — once in the default layout and once
-   with every plot visible (the plots leave their tabs for docks of their own);
-3. where a Play frame goes: engine work, the views' update slots (per view) and the rest (painting, Qt);
-   the paint of a whole frame after a batch of iterations, and of each view alone (``widget.grab()``);
+   with every plot visible (the plots leave their tabs for docks of their own). Play trains in the worker
+   process (engine/worker.py) once it is ready; the iterations counted are the ones the window shows;
+3. where a Play frame goes: the worker's training (its own timing of each chunk) or, for frames trained
+   in the window, Stepper.run; the window's taking over of the chunks, the views' update slots (per
+   view) and the rest (painting, Qt, waiting for the next frame); the paint of a whole frame after a
+   batch of iterations, and of each view alone (``widget.grab()``);
 4. a 784-128-64-1 relu net on m = 10,000 random examples: the latency of one micro-step with its redraw
    (``controller.step_forward()`` + ``app.processEvents()``, which paints what changed, as the screen
    shows it), per micro-step; a forced repaint of the whole window (``window.grab()``) afterwards is
    printed beside it for reference, not counted: no step needs one;
-5. on that wide net, Play's tick length and the Pause latency: a request arrives from another thread at a
-   random moment (as a key press would, queued to the GUI thread, triggering the Play/Pause action) and the
-   time until the Play timer has stopped is measured. The controller runs whole iterations per tick, so
-   the request waits for the tick under way.
+5. on that wide net, the Pause latency while Play runs: a request arrives from another thread at a random
+   moment (as a key press would, queued to the GUI thread, triggering the Play/Pause action) and the time
+   until Play has stopped is measured. Training in the worker, the window only waits for the frame under
+   way; training in the window (before the worker is ready), for the whole iterations of the tick.
 
 Headless and live runs alternate repeat by repeat (two shared cores drift) and the best repeat counts; the
 spread column shows the noise. At the end comes a markdown table to paste into README.
@@ -228,11 +231,13 @@ class LiveRun:
     iterations: int
     frames: int  # controller.changed("run") emissions
     paints: int  # paint events of the diagram's viewport
-    work: float  # seconds inside Stepper.run
-    slots: float  # seconds in the views' changed slots
+    work: float  # seconds of training: Stepper.run in the window, or the worker's chunks
+    slots: float  # seconds from a frame's start (a tick, or taking the worker's chunks) to its views' last slot
     gaps: list[float]  # seconds between frames
     per_view: dict[str, float] = field(default_factory=dict)  # seconds in each view's slot
-    ticks: list[float] = field(default_factory=list)  # seconds of each Stepper.run call
+    ticks: list[float] = field(default_factory=list)  # seconds of each Stepper.run call or worker chunk
+    remote_frames: int = 0  # frames that showed what the worker trained
+    adopt: float = 0.0  # seconds the window spent taking the worker's chunks (Stepper.fast_forward)
 
     @property
     def rate(self) -> float:
@@ -248,7 +253,8 @@ class LiveRun:
 
 
 class Instrument:
-    """Times Stepper.run (the engine's work per tick) and each view's changed slot while Play runs.
+    """Times the training (Stepper.run in the window, or the worker's chunks as the worker timed them), the
+    window's taking of the chunks and each view's changed slot while Play runs.
 
     Views connect ``controller.changed`` to their ``_on_changed`` when built; the instrument swaps each
     connection for a timed one (and back in ``close``). A view without such a slot is simply not itemised.
@@ -261,6 +267,9 @@ class Instrument:
         self.work: list[tuple[float, float, int]] = []  # (end time, seconds, iterations)
         self.frames: list[float] = []  # times the last changed("run") slot ran
         self.slot_seconds: list[float] = []
+        self.frame_start: float | None = None
+        self.remote_frames = 0
+        self.adopt_seconds = 0.0
         self.per_view = dict.fromkeys(RECEIVERS, 0.0) if per_view else {}
         self._swapped: list[tuple[Callable[[str], None], Callable[[str], None]]] = []
         original = self.stepper.run
@@ -274,6 +283,27 @@ class Instrument:
                 self.work.append((end, end - start, n))
 
         self.stepper.run = timed_run  # type: ignore[method-assign]
+        controller = self.controller
+        original_frame, original_adopt = controller._frame, controller._adopt
+
+        def timed_frame(original=original_frame) -> None:
+            self.frame_start = time.perf_counter()
+            original()
+
+        def timed_adopt(header: dict, arrays: dict, original=original_adopt) -> bool:
+            start = time.perf_counter()
+            before = controller.stepper.iteration
+            try:
+                return original(header, arrays)
+            finally:
+                end = time.perf_counter()
+                self.adopt_seconds += end - start
+                self.work.append((end, header["seconds"], controller.stepper.iteration - before))
+
+        controller._frame_timer.timeout.disconnect(original_frame)
+        controller._frame_timer.timeout.connect(timed_frame)
+        controller._adopt = timed_adopt  # type: ignore[method-assign]
+        self._frame_swap = (original_frame, timed_frame)
         if per_view:
             for name, obj in receivers(window).items():
                 slot = getattr(obj, "_on_changed", None)
@@ -298,10 +328,18 @@ class Instrument:
             return
         now = time.perf_counter()
         self.frames.append(now)
-        if self.work:
+        if self.controller.remote and self.frame_start is not None:
+            self.remote_frames += 1
+            self.slot_seconds.append(now - self.frame_start)
+        elif self.work:
             self.slot_seconds.append(now - self.work[-1][0])
 
     def close(self) -> None:
+        controller = self.controller
+        original_frame, timed_frame = self._frame_swap
+        controller._frame_timer.timeout.disconnect(timed_frame)
+        controller._frame_timer.timeout.connect(original_frame)
+        del controller._adopt
         self.controller.changed.disconnect(self._frame)
         for slot, timed in self._swapped:
             self.controller.changed.disconnect(timed)
@@ -332,7 +370,8 @@ def play_for(app: QApplication, window: MainWindow, seconds: float, per_view: bo
     return LiveRun(
         seconds=elapsed, iterations=iterations, frames=len(probe.frames), paints=paints.count,
         work=sum(w[1] for w in probe.work), slots=sum(probe.slot_seconds), gaps=gaps,
-        per_view=probe.per_view, ticks=[w[1] for w in probe.work],
+        per_view=probe.per_view, ticks=[w[1] for w in probe.work], remote_frames=probe.remote_frames,
+        adopt=probe.adopt_seconds,
     )
 
 
@@ -671,13 +710,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     # ---------------------------------------------------------------- 3. the frame
     b = all_plots.best
     frames = max(b.frames, 1)
-    rest = b.seconds - b.work - b.slots
     print("3. Where a Play frame goes (all plots visible, the best repeat)")
+    print(f"  {b.remote_frames} of {b.frames} frames showed what the worker process trained (the others trained "
+          "in the window)")
     print(f"  frame period median {ms(percentile(b.gaps, 50))} ms, 95th percentile {ms(percentile(b.gaps, 95))} ms, "
           f"longest {ms(max(b.gaps, default=0))} ms")
-    print(f"  per frame: engine (Stepper.run) {ms(b.work / frames)} ms = {b.work / b.seconds:.0%} of the time; "
-          f"views' update slots {ms(b.slots / frames)} ms = {b.slots / b.seconds:.0%}; "
-          f"painting, Qt and timer slack {ms(rest / frames)} ms = {rest / b.seconds:.0%}")
+    if b.remote_frames:
+        rest = b.seconds - b.slots
+        print(f"  the worker trained {b.work / b.seconds:.0%} of the time ({ms(b.work / frames)} ms per frame, on "
+              f"its own core); the window, per frame: taking the chunks {ms(b.adopt / frames)} ms, then the "
+              f"views' update slots {ms((b.slots - b.adopt) / frames)} ms; painting, Qt and the wait for the next "
+              f"frame {ms(rest / frames)} ms")
+    else:
+        rest = b.seconds - b.work - b.slots
+        print(f"  per frame: engine (Stepper.run) {ms(b.work / frames)} ms = {b.work / b.seconds:.0%} of the time; "
+              f"views' update slots {ms(b.slots / frames)} ms = {b.slots / b.seconds:.0%}; "
+              f"painting, Qt and timer slack {ms(rest / frames)} ms = {rest / b.seconds:.0%}")
     itemised = {k: v for k, v in b.per_view.items() if v > 0}
     if itemised:
         print("  update slots per frame, by view: " + ", ".join(
@@ -723,19 +771,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if first_play is not None:
         first_tick = first_play.ticks[0] if first_play.ticks else 0.0
         first_batch = first_play.batches[0] if first_play.batches else 0
-        print(f"  the first Play after switching from the flower net: its first tick ran {first_tick:.1f} s "
-              f"({first_batch} iteration(s): every Play starts with one, whatever the last net's speed); "
+        print(f"  the first Play after switching from the flower net (its 63 MB of points go to the worker "
+              f"first): its first chunk of training ran {first_tick:.2f} s ({first_batch} iteration(s)); "
               f"Pause latency then {first_play.latency:.2f} s")
     elif quick:
         print("  (--quick: Play ran one tick at 1 iteration/s first; a full run also measures the first Play after")
         print("  switching from the flower net, whose speed says nothing about this one)")
     print(f"  headless Stepper.run(1) on this net, in this run: {1000 * statistics.median(wide_iteration):.0f} ms "
-          f"median (the controller runs at least one whole iteration per tick)")
+          f"median")
     if ticks:
-        print(f"  steady Play: a tick runs {1000 * statistics.median(ticks):.0f} ms median (longest "
-              f"{1000 * max(ticks):.0f} ms) of whole iterations; {play_rate:.1f} it/s")
+        print(f"  steady Play: a chunk of training (the worker's, or a tick in the window) ran "
+              f"{1000 * statistics.median(ticks):.0f} ms median (longest {1000 * max(ticks):.0f} ms) of whole "
+              f"iterations; {play_rate:.1f} it/s")
     if latencies:
-        print(f"  Pause latency (request → Play timer stopped): median {ms(statistics.median(latencies))} ms, "
+        print(f"  Pause latency (request → Play stopped): median {ms(statistics.median(latencies))} ms, "
               f"longest {ms(max(latencies))} ms")
         print("  each request: " + ", ".join(
             f"{ms(p.latency)} ms" + (f" ({ms(p.tick_elapsed)} ms into a tick" if p.tick_elapsed else
@@ -781,12 +830,12 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{ms(step_max)} ms ({slowest}); redraw alone ≤ {ms(max(ui_only))} ms |")
     if latencies and ticks:
         print(f"| {dims} relu, m = {WIDE_M:,}: Pause during Play | median {ms(statistics.median(latencies))} ms, "
-              f"longest {ms(max(latencies))} ms (one tick = {1000 * statistics.median(ticks):.0f} ms of work) |")
+              f"longest {ms(max(latencies))} ms (an iteration = {1000 * statistics.median(ticks):.0f} ms of work) |")
     if first_play is not None:
         first_tick = first_play.ticks[0] if first_play.ticks else 0.0
         first_batch = first_play.batches[0] if first_play.batches else 0
-        print(f"| {dims} relu: first Play after the flower net | first tick {first_tick:.1f} s ({first_batch} "
-              f"iterations), Pause latency {first_play.latency:.1f} s |")
+        print(f"| {dims} relu: first Play after the flower net | first chunk {first_tick:.2f} s ({first_batch} "
+              f"iteration(s)), Pause latency {first_play.latency:.2f} s |")
     print()
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     print(f"({time.perf_counter() - t0:.0f} s in all; {os.cpu_count()} CPUs; load average at the end {load}; "

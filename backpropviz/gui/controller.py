@@ -35,6 +35,10 @@ SMOOTHING = 0.3
 # is shown and drops the rest. A long frame (a dialog opening, a resize) must not leave the worker idle.
 LOOKAHEAD_SECONDS = 0.25
 MIN_LOOKAHEAD = 2
+MAX_FRAME_DEBT = 3
+# Frames of Play in the worker come a little more often than FRAME_SECONDS: a late one now and then
+# (a repaint of the whole window, another program) still leaves 30 a second.
+WORKER_FRAME_SECONDS = 0.030
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
@@ -118,9 +122,11 @@ class Controller(QObject):
         self._worker: Worker | None = None
         self._gen = 0  # the worker's current job; messages of older ones are dropped
         self._granted = 0  # the worker may train until the start of this iteration
+        self._remote = False
+        self._next_frame = 0.0  # when the next frame is due (by self.clock)
         self._frame_timer = QTimer(self)
         self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._frame_timer.setInterval(round(1000 * FRAME_SECONDS))
+        self._frame_timer.setSingleShot(True)
         self._frame_timer.timeout.connect(self._frame)
         self.modified = False
 
@@ -169,12 +175,12 @@ class Controller(QObject):
     # ----------------------------------------------------------------- Play
     @property
     def playing(self) -> bool:
-        return self._timer.isActive() or self._frame_timer.isActive()
+        return self._timer.isActive() or self._remote
 
     @property
     def remote(self) -> bool:
         """Whether the worker process is training this Play."""
-        return self._frame_timer.isActive()
+        return self._remote
 
     def toggle_play(self) -> None:
         if self.playing:
@@ -277,11 +283,22 @@ class Controller(QObject):
         self._last_tick = self.clock()
         self._carry = 0.0
         self._grant()
-        self._frame_timer.start()
+        self._remote = True
+        self._next_frame = self.clock()
+        self._schedule_frame()
         return True
 
+    def _schedule_frame(self) -> None:
+        """The next frame WORKER_FRAME_SECONDS after the last one was due: late frames are made up by the next
+        ones coming early (Qt's own periodic timer lost them), up to MAX_FRAME_DEBT of them."""
+        now = self.clock()
+        period = WORKER_FRAME_SECONDS
+        self._next_frame = max(self._next_frame + period, now - MAX_FRAME_DEBT * period)
+        self._frame_timer.start(max(0, round(1000 * (self._next_frame - now))))
+
     def _stop_worker(self) -> None:
-        if self.remote:
+        if self._remote:
+            self._remote = False
             self._frame_timer.stop()
             self._worker.send({"kind": "stop", "gen": self._gen})
 
@@ -330,6 +347,7 @@ class Controller(QObject):
             self._take_back()
             return
         self._grant()
+        self._schedule_frame()
         if adopted:
             self.changed.emit("run")
 

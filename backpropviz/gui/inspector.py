@@ -46,6 +46,7 @@ from ..engine.equations import (
     shape_text,
 )
 from .controller import Controller
+from .plots.base import cache_static_items
 from .theme import DIVERGING_LUT, LIGHT, Theme, colour_for, image_values, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
@@ -136,6 +137,10 @@ def quantity_axes(quantity: str, l: int) -> Axes:
     return Axes(rows, lambda j: f"ex {j}", f"rows: {row_text} · columns: examples", "examples")
 
 
+# What a cell's painting asks for, and where its _cell entry keeps it.
+_PAINTED_ROLES = {Qt.ItemDataRole.DisplayRole: 0, Qt.ItemDataRole.BackgroundRole: 1, Qt.ItemDataRole.ForegroundRole: 2}
+
+
 class MatrixModel(QAbstractTableModel):
     """One page of a matrix for a QTableView: formatted numbers on diverging colours.
 
@@ -156,6 +161,9 @@ class MatrixModel(QAbstractTableModel):
         self.name = ""
         # set by the inspector: (i, j, text) → True if the edit was made
         self.edit_handler: Callable[[int, int, str], bool] | None = None
+        # (i, j) → (text, background, foreground) of the cells painted since the numbers last changed: the
+        # view asks for each role of each cell on its own, and a repaint asks again for every cell
+        self._cells: dict[tuple[int, int], tuple[str, QBrush, QBrush]] = {}
 
     # ----------------------------------------------------------------- content
     def set_matrix(self, values: np.ndarray | None, level: float, name: str, axes: Axes, editable: bool) -> None:
@@ -163,10 +171,12 @@ class MatrixModel(QAbstractTableModel):
         self.beginResetModel()
         self.values, self.level, self.name, self.axes, self.editable = values, level, name, axes, editable
         self.offset = 0
+        self._cells.clear()
         self.endResetModel()
 
     def refresh(self, values: np.ndarray, level: float) -> None:
         """The same quantity with new numbers: repaint in place when the shape is unchanged."""
+        self._cells.clear()
         if self.values is None or values.shape != self.values.shape:
             self.beginResetModel()
             self.values, self.level = values, level
@@ -177,7 +187,6 @@ class MatrixModel(QAbstractTableModel):
         if self.rowCount() and self.columnCount():
             roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
-            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
     @property
     def total_columns(self) -> int:
@@ -191,6 +200,7 @@ class MatrixModel(QAbstractTableModel):
         if offset != self.offset:
             self.beginResetModel()
             self.offset = offset
+            self._cells.clear()
             self.endResetModel()
 
     def source_column(self, column: int) -> int:
@@ -215,22 +225,26 @@ class MatrixModel(QAbstractTableModel):
         if self.values is None or not index.isValid():
             return None
         i, j = index.row(), self.source_column(index.column())
+        if role in _PAINTED_ROLES:
+            return self._cell(i, j)[_PAINTED_ROLES[role]]
         value = float(self.values[i, j])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return format_value(value)
         if role == Qt.ItemDataRole.EditRole:
             return f"{value:.10g}"
         if role == ValueRole:
             return value
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(colour_for(value, self.level))
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(_text_colour_on(colour_for(value, self.level)))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{self.name}[{i},{j}] = {value!r}" + ("\nDouble-click to edit." if self.editable else "")
         return None
+
+    def _cell(self, i: int, j: int) -> tuple[str, QBrush, QBrush]:
+        cell = self._cells.get((i, j))
+        if cell is None:
+            value = float(self.values[i, j])
+            background = colour_for(value, self.level)
+            cell = self._cells[i, j] = (format_value(value), QBrush(background), QBrush(_text_colour_on(background)))
+        return cell
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role != Qt.ItemDataRole.DisplayRole or self.values is None:
@@ -452,6 +466,7 @@ class Inspector(QWidget):
             colorMapMenu=False,
         )
         self._heatmap.addItem(self._bar, row=1, col=0)
+        cache_static_items(self._heatmap.scene())
 
     # ----------------------------------------------------------------- public API
     @property
