@@ -47,14 +47,14 @@ CHUNK_SECONDS = 0.008
 # during Play); a wider net's would cost more to send than to show.
 CACHES_LIMIT = 250_000
 _PREFIX = struct.Struct("<II")  # header bytes, array bytes
-_DTYPES = ("float64", "float32", "uint8")
+_DTYPES = ("float64", "float32")
 
 Message = tuple[dict[str, Any], dict[str, np.ndarray]]
 
 
 # ================================================================== the pipe's messages
 def write_message(stream: IO[bytes], header: Mapping[str, Any], arrays: Mapping[str, np.ndarray] | None = None) -> None:
-    """Send one message: ``header`` (JSON values) and ``arrays`` (float64, float32 or uint8)."""
+    """Send one message: ``header`` (JSON values) and ``arrays`` (float64 or float32)."""
     arrays = {name: np.ascontiguousarray(a) for name, a in (arrays or {}).items()}
     specs = [[name, str(a.dtype), list(a.shape)] for name, a in arrays.items()]
     text = json.dumps({**header, "arrays": specs}).encode()
@@ -77,10 +77,11 @@ def read_message(stream: IO[bytes]) -> Message | None:
     for name, dtype, shape in header.pop("arrays"):
         if dtype not in _DTYPES:
             raise ValueError(f"array {name}: dtype {dtype} is not allowed")
-        size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        count = int(np.prod(shape, dtype=np.int64))
+        size = count * np.dtype(dtype).itemsize
         if offset + size > len(data):
             raise ValueError(f"array {name} runs past the end of the message")
-        arrays[name] = np.frombuffer(data, dtype, int(np.prod(shape, dtype=np.int64)), offset).reshape(shape)
+        arrays[name] = np.frombuffer(data, dtype, count, offset).reshape(shape)
         offset += size
     return header, arrays
 
@@ -90,6 +91,17 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
     if len(data) != size:
         raise ValueError(f"the message was cut off ({len(data)} of {size} bytes)")
     return data
+
+
+def fast_forward(stepper: Stepper, header: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> int:
+    """Take a ``trained`` message into ``stepper`` (``Stepper.fast_forward``); the iterations it added."""
+    done = header["iteration"] - stepper.iteration
+    if done > 0:
+        frames = list(zip(header["frames"], arrays.get("frames", ()), strict=True))
+        stepper.fast_forward(
+            header["iteration"], arrays["theta"], header["rows_from"], arrays["rows"], frames, arrays.get("caches")
+        )
+    return max(done, 0)
 
 
 def load_messages(gen: int, token: int, settings: ModelSettings, dataset: Dataset, stepper: Stepper) -> list[Message]:

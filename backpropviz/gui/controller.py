@@ -17,7 +17,7 @@ from ..engine.datasets import Dataset
 from ..engine.gradcheck import GradCheckResult, gradient_check
 from ..engine.model import ModelSettings, build_dataset, build_stepper
 from ..engine.stepper import DivergenceReport, Stepper
-from ..engine.worker import Worker
+from ..engine.worker import Worker, fast_forward
 
 # Play at "Maximum" paces frames of FRAME_SECONDS: whole iterations for what the frame leaves after the
 # last frame's redraw (the views' slots, painting, input), then Qt redraws and handles input. The engine
@@ -245,10 +245,7 @@ class Controller(QObject):
                 self._redraw_seconds += SMOOTHING * (now - self._work_end - self._redraw_seconds)
             budget = self._affordable(max(FRAME_SECONDS - self._redraw_seconds, WORK_SECONDS))
         else:
-            self._carry += (now - self._last_tick) * speed.per_second
-            budget = min(int(self._carry), self._affordable(WORK_SECONDS))
-            # what the machine cannot do in time is dropped, not owed: no spiral of ever larger batches
-            self._carry = min(self._carry - budget, 1.0)
+            budget = self._paced(now, speed.per_second, self._affordable(WORK_SECONDS))
         self._last_tick = now
         if budget == 0:
             return
@@ -259,8 +256,7 @@ class Controller(QObject):
             elapsed = self.clock() - start
         finally:
             self._batching = False
-        # a running estimate of one iteration's time sizes the next frame's batch
-        self._iteration_seconds += SMOOTHING * (max(elapsed / budget, 1e-7) - self._iteration_seconds)
+        self._learn_iteration_time(elapsed, budget)
         self._batch_cap = MAX_BATCH_GROWTH * budget
         self._work_end = self.clock()
         self.changed.emit("run")
@@ -315,12 +311,7 @@ class Controller(QObject):
         """Let the worker train ahead of what is shown: LOOKAHEAD_SECONDS' worth, or what a fixed speed allows."""
         speed, now = SPEEDS[self.speed_index], self.clock()
         lookahead = max(MIN_LOOKAHEAD, int(LOOKAHEAD_SECONDS / self._iteration_seconds))
-        if speed.per_second is None:
-            allowed = lookahead
-        else:
-            self._carry += (now - self._last_tick) * speed.per_second
-            allowed = min(int(self._carry), lookahead)
-            self._carry = min(self._carry - allowed, 1.0)  # what the machine cannot do in time is dropped
+        allowed = lookahead if speed.per_second is None else self._paced(now, speed.per_second, lookahead)
         self._last_tick = now
         until = self.stepper.iteration + allowed
         if until > self._granted:
@@ -352,19 +343,26 @@ class Controller(QObject):
             self.changed.emit("run")
 
     def _adopt(self, header: dict, arrays: dict) -> bool:
-        frames = list(zip(header["frames"], arrays.get("frames", ()), strict=True))
-        done = header["iteration"] - self.stepper.iteration
-        if done <= 0:
-            return False
         self._batching = True
         try:
-            self.stepper.fast_forward(
-                header["iteration"], arrays["theta"], header["rows_from"], arrays["rows"], frames, arrays.get("caches")
-            )
+            done = fast_forward(self.stepper, header, arrays)
         finally:
             self._batching = False
-        self._iteration_seconds += SMOOTHING * (max(header["seconds"] / done, 1e-7) - self._iteration_seconds)
-        return True
+        if done:
+            self._learn_iteration_time(header["seconds"], done)
+        return done > 0
+
+    def _learn_iteration_time(self, seconds: float, iterations: int) -> None:
+        """A running estimate of one iteration's time: it sizes the next batch, or the worker's lookahead."""
+        self._iteration_seconds += SMOOTHING * (max(seconds / iterations, 1e-7) - self._iteration_seconds)
+
+    def _paced(self, now: float, per_second: float, cap: int) -> int:
+        """Iterations due at a fixed speed since the last tick (at most ``cap``); what the machine cannot do
+        in time is dropped, not owed: no spiral of ever larger batches."""
+        self._carry += (now - self._last_tick) * per_second
+        due = min(int(self._carry), cap)
+        self._carry = min(self._carry - due, 1.0)
+        return due
 
     # ----------------------------------------------------------------- edits and events
     def edit_parameter(self, name: str, index: tuple[int, int], value: float) -> None:

@@ -8,7 +8,7 @@ import pytest
 from stepper_state import assert_same, snapshot
 
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
-from backpropviz.engine.worker import Trainer, Worker, load_messages, read_message, write_message
+from backpropviz.engine.worker import Trainer, Worker, fast_forward, load_messages, read_message, write_message
 
 
 # ------------------------------------------------------------------------------------------ messages
@@ -58,10 +58,7 @@ class Remote:
         headers = []
         while (message := read_message(self.out)) is not None:
             header, arrays = message
-            frames = list(zip(header["frames"], arrays.get("frames", ()), strict=True))
-            self.copy.fast_forward(
-                header["iteration"], arrays["theta"], header["rows_from"], arrays["rows"], frames, arrays.get("caches")
-            )
+            fast_forward(self.copy, header, arrays)
             headers.append(header)
         self.out.seek(0)
         self.out.truncate()
@@ -166,11 +163,7 @@ def test_the_child_process_starts_trains_and_ends_with_its_input():
         deadline = time.monotonic() + 60
         while there.iteration < 300 and time.monotonic() < deadline:
             for header, arrays in worker.messages(wait=1.0):
-                frames = list(zip(header["frames"], arrays.get("frames", ()), strict=True))
-                there.fast_forward(
-                    header["iteration"], arrays["theta"], header["rows_from"], arrays["rows"], frames,
-                    arrays.get("caches"),
-                )
+                fast_forward(there, header, arrays)
         assert worker.ready and there.iteration == 300
         here.run(300)
         assert_same_run(here, there)
