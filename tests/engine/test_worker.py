@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 import pytest
-from stepper_state import assert_same, snapshot
+from stepper_state import assert_same, assert_same_run, snapshot
 
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
 from backpropviz.engine.worker import Trainer, Worker, fast_forward, load_messages, read_message, write_message
@@ -68,16 +68,6 @@ class Remote:
 def run_pair(settings):
     dataset = build_dataset(settings)
     return dataset, build_stepper(settings, dataset), build_stepper(settings, dataset)
-
-
-def assert_same_run(here, there):
-    assert_same(snapshot(here, history=True), snapshot(there, history=True))
-    assert here.keyframes.spacing == there.keyframes.spacing
-    assert sorted(here.keyframes._frames) == sorted(there.keyframes._frames)
-    for t, theta in here.keyframes._frames.items():
-        assert theta.tobytes() == there.keyframes._frames[t].tobytes(), t
-    assert here.caches_current and there.caches_current
-    assert here.net.export_caches().tobytes() == there.net.export_caches().tobytes()  # what Play's ghosts show
 
 
 def test_the_worker_trains_exactly_what_run_trains_records_keyframes_and_caches_included():

@@ -42,3 +42,14 @@ def assert_same(a: dict, b: dict) -> None:
             assert a[key].tobytes() == b[key].tobytes(), key  # bit-identical, NaN rows included
         else:
             assert a[key] == b[key], key
+
+
+def assert_same_run(here, there) -> None:
+    """Two runs bit-identical in everything: state, history, keyframes and the buffers Play's ghosts show."""
+    assert_same(snapshot(here, history=True), snapshot(there, history=True))
+    assert here.keyframes.spacing == there.keyframes.spacing
+    assert sorted(here.keyframes._frames) == sorted(there.keyframes._frames)
+    for t, theta in here.keyframes._frames.items():
+        assert theta.tobytes() == there.keyframes._frames[t].tobytes(), t
+    assert here.caches_current and there.caches_current
+    assert here.net.export_caches().tobytes() == there.net.export_caches().tobytes()
