@@ -198,10 +198,19 @@ class Network:
             offset += buffer.size
 
     # ----------------------------------------------------------------- the micro-steps
-    def forward_layer(self, l: int) -> None:
-        """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l])."""
-        linear_forward(self.A[l - 1], self.W[l], self.b[l], out=self.Z[l])
-        self.g[l].forward(self.Z[l], self.A[l])
+    def step_buffers(self, kind: str, l: int) -> list[np.ndarray]:
+        """What micro-step F_l (kind forward) or B_l (kind backward) writes, in the order ``forward_layer``
+        and ``backward_layer`` take as ``into``: [Z[l], A[l]], or [dZ[l], dW[l], db[l]] and dA[l−1] for l > 1."""
+        if kind == "forward":
+            return [self.Z[l], self.A[l]]
+        return [self.dZ[l], self.dW[l], self.db[l]] + ([self.dA[l - 1]] if l > 1 else [])
+
+    def forward_layer(self, l: int, into: Sequence[np.ndarray] | None = None) -> None:
+        """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l]) — into other buffers of the same shapes when
+        given (a step computed ahead, see prefetch.py)."""
+        Z, A = into if into is not None else self.step_buffers("forward", l)
+        linear_forward(self.A[l - 1], self.W[l], self.b[l], out=Z)
+        self.g[l].forward(Z, A)
 
     def compute_cost(self) -> float:
         """Cost: J from the logits Z[L] (never log 0)."""
@@ -214,18 +223,20 @@ class Network:
         np.copyto(self.dAL_clipped, clipped)
         return self.dA[self.L]
 
-    def backward_layer(self, l: int, need_dA_prev: bool = True) -> None:
-        """B_l: dZ[l] (fused A − Y at the output), dW[l], db[l] and, unless skipped, dA[l−1] = W[l]ᵀ dZ[l]."""
+    def backward_layer(self, l: int, need_dA_prev: bool = True, into: Sequence[np.ndarray] | None = None) -> None:
+        """B_l: dZ[l] (fused A − Y at the output), dW[l], db[l] and, unless skipped, dA[l−1] = W[l]ᵀ dZ[l]
+        — into other buffers of the same shapes when given, in ``step_buffers`` order."""
+        dZ, dW, db, *dA_prev = into if into is not None else self.step_buffers("backward", l)
         if l == self.L:
-            output_gradient(self.A[l], self.Y, out=self.dZ[l])
+            output_gradient(self.A[l], self.Y, out=dZ)
         else:
-            self.g[l].backward(self.dA[l], self.Z[l], self.A[l], self.dZ[l])
-        weight_gradient(self.dZ[l], self.A[l - 1], out=self.dW[l])
+            self.g[l].backward(self.dA[l], self.Z[l], self.A[l], dZ)
+        weight_gradient(dZ, self.A[l - 1], out=dW)
         if l == self.planted_bug_layer:
-            self.dW[l] *= 2.0
-        bias_gradient(self.dZ[l], out=self.db[l])
+            dW *= 2.0
+        bias_gradient(dZ, out=db)
         if need_dA_prev:
-            input_gradient(self.dZ[l], self.W[l], out=self.dA[l - 1])
+            input_gradient(dZ, self.W[l], out=dA_prev[0] if dA_prev else self.dA[l - 1])
 
     def compute_dA0(self) -> None:
         """dA0 = W[1]ᵀ dZ[1], the gradient with respect to X: nothing learns from it, so B1 may leave it

@@ -26,6 +26,7 @@ import numpy as np
 from .history import DEFAULT_BUDGET_BYTES, Keyframes, Series
 from .layers import input_gradient
 from .network import Network, check_learning_rate
+from .prefetch import Prefetch
 
 # Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
 LOGIT_LIMIT = 709.0
@@ -163,6 +164,8 @@ class Stepper:
         self.initial_learning_rate = float(learning_rate)
         self.learning_rate = float(learning_rate)
         self.listeners: list[Listener] = []
+        self.version = 0  # bumped by every notification: what was computed ahead belongs to one version
+        self._prefetch = Prefetch(network)
         self._dA0_pending = False  # B1 left dA0 to be computed when first read (see _do_step)
         self.caches_current = True  # False after fast_forward without caches: the buffers hold an older iteration
         self._theta_initial = network.theta.copy()
@@ -257,20 +260,24 @@ class Stepper:
 
     # ----------------------------------------------------------------- notifications
     def _notify(self, kind: str) -> None:
+        self.version += 1
         for listener in list(self.listeners):
             listener(kind, self)
 
     # ----------------------------------------------------------------- one micro-step
-    def _do_step(self, step: MicroStep) -> DivergenceReport | None:
-        """Compute one micro-step's quantities and check them; None when all is finite."""
+    def _do_step(self, step: MicroStep, ahead: bool = False) -> DivergenceReport | None:
+        """Compute one micro-step's quantities and check them; None when all is finite. ``ahead``: take
+        them from ``prepare_next_step`` if it computed them for this very state."""
         net = self.net
+        ahead = ahead and self._prefetch.take(self._state_key, step.kind, step.layer)
         self.caches_current = True
         if step.kind != "update":
             # A micro-step of the new iteration overwrites the old one's buffers: the shortcut back
             # over the last Update is gone.
             self._checkpoint = None
         if step.kind == "forward":
-            net.forward_layer(step.layer)
+            if not ahead:
+                net.forward_layer(step.layer)
             return self._check_forward(step.layer)
         if step.kind == "cost":
             self.J = net.compute_cost()
@@ -280,7 +287,8 @@ class Stepper:
             # B1's dA0 = W1ᵀ dZ1 is as costly as its dW1 (2 GFLOP on a 784-input net with m = 10,000) and
             # only a view shows it: computed when first read (value), from the same W1 and dZ1 (the
             # Update that changes W1 also ends the time dA0 is shown).
-            net.backward_layer(step.layer, need_dA_prev=step.layer > 1)
+            if not ahead:
+                net.backward_layer(step.layer, need_dA_prev=step.layer > 1)
             if step.layer == 1:
                 self._dA0_pending = True
             return None
@@ -309,13 +317,25 @@ class Stepper:
         """Take the next micro-step; False (and nothing changes) if it would diverge."""
         if self.report is not None:
             return False
-        report = self._do_step(self.next_step)
+        report = self._do_step(self.next_step, ahead=True)
         if report is not None:
             self._diverged(report)
             return False
         self._advance()
         self._notify("step")
         return True
+
+    @property
+    def _state_key(self) -> tuple[int, int, int]:
+        return self.version, self.iteration, self.position
+
+    def prepare_next_step(self) -> bool:
+        """Start computing the next micro-step on a background thread if it is costly (prefetch.py);
+        the next ``step`` uses it if nothing changed in between. False when there is nothing worth it."""
+        if self.report is not None:
+            return False
+        step = self.next_step
+        return self._prefetch.start(self._state_key, step.kind, step.layer)
 
     @_quietly
     def finish_iteration(self) -> DivergenceReport | None:

@@ -40,6 +40,9 @@ MAX_FRAME_DEBT = 3
 # (a repaint of the whole window, another program) still leaves 30 a second.
 WORKER_FRAME_SECONDS = 0.030
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
+# A costly next micro-step (F1, B1 of a 784-input net) is computed ahead once the window has drawn
+# the last one: a frame later, so that the two do not share the cores (see engine/prefetch.py).
+PREFETCH_DELAY_MS = 30
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
 
@@ -128,6 +131,11 @@ class Controller(QObject):
         self._frame_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._frame_timer.setSingleShot(True)
         self._frame_timer.timeout.connect(self._frame)
+        self._prefetch_timer = QTimer(self)
+        self._prefetch_timer.setSingleShot(True)
+        self._prefetch_timer.setInterval(PREFETCH_DELAY_MS)
+        self._prefetch_timer.timeout.connect(self._prefetch)
+        self._prefetch_timer.start()
         self.modified = False
 
     # ----------------------------------------------------------------- engine notifications
@@ -139,7 +147,13 @@ class Controller(QObject):
             self.diverged.emit(stepper.report)
         if not self._batching:
             self.changed.emit(kind)
+            self._prefetch_timer.start()
         self.set_modified(True)
+
+    def _prefetch(self) -> None:
+        """The next micro-step ahead, unless Play is training whole iterations (then it would only compete)."""
+        if not self.playing or SPEEDS[self.speed_index].unit == "step":
+            self.stepper.prepare_next_step()
 
     @property
     def report(self) -> DivergenceReport | None:
@@ -220,6 +234,7 @@ class Controller(QObject):
         self._stop_worker()
         self._timer.stop()
         self.playingChanged.emit(False)
+        self._prefetch_timer.start()
 
     def set_speed(self, index: int) -> None:
         self.speed_index = max(0, min(index, len(SPEEDS) - 1))
@@ -406,6 +421,7 @@ class Controller(QObject):
         stepper.listeners.append(self._on_stepper)
         self.rebuilt.emit()
         self.changed.emit("loaded" if loaded else "reset")
+        self._prefetch_timer.start()
         self.set_modified(False)
 
     def set_modified(self, modified: bool) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from stepper_state import assert_same, snapshot
 
+from backpropviz.engine import prefetch
+from backpropviz.engine.model import build_stepper
 from backpropviz.gui.controller import FRAME_SECONDS, SPEEDS, WORK_SECONDS
 
 ITERATION_SECONDS = 1e-3  # the fake clock's cost of one iteration
@@ -59,3 +62,43 @@ def test_maximum_waits_for_no_timer_and_fixed_speeds_tick_each_frame(controller)
     controller.play()
     assert controller._timer.interval() == round(1000 * FRAME_SECONDS)
     controller.pause()
+
+
+def recorded_prefetches(controller) -> list[bool]:
+    """What each prepare_next_step the controller makes returns (True: the thread computes a step ahead)."""
+    calls: list[bool] = []
+    prepare = controller.stepper.prepare_next_step
+
+    def recorded() -> bool:
+        calls.append(prepare())
+        return calls[-1]
+
+    controller.stepper.prepare_next_step = recorded
+    return calls
+
+
+def test_once_the_window_is_idle_the_next_step_is_computed_ahead_with_the_same_bits(qtbot, controller, monkeypatch):
+    monkeypatch.setattr(prefetch, "MIN_WORK", 0)  # the flower net's steps are cheap: compute them ahead anyway
+    reference = build_stepper(controller.settings, controller.dataset)
+    calls = recorded_prefetches(controller)
+    for _ in range(2 * len(reference.steps)):
+        costly = controller.stepper.next_step.kind in ("forward", "backward")
+        before = len(calls)
+        qtbot.waitUntil(lambda before=before: len(calls) > before)  # a frame after the last change
+        assert calls[-1] == costly
+        controller.step_forward()
+        reference.step()
+        assert_same(snapshot(controller.stepper), snapshot(reference))
+
+
+def test_play_over_whole_iterations_computes_no_step_ahead(qtbot, controller, monkeypatch):
+    monkeypatch.setattr(prefetch, "MIN_WORK", 0)
+    controller.use_worker = False
+    calls = recorded_prefetches(controller)
+    qtbot.waitUntil(lambda: len(calls) == 1)  # the one the new controller makes
+    controller.set_speed(maximum())
+    controller.play()
+    qtbot.waitUntil(lambda: controller.stepper.iteration > 50)
+    assert len(calls) == 1
+    controller.pause()
+    qtbot.waitUntil(lambda: len(calls) == 2)  # paused: the next step is worth computing ahead again
