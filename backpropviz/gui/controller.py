@@ -41,8 +41,8 @@ MAX_FRAME_DEBT = 3
 WORKER_FRAME_SECONDS = 0.030
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 # A costly next micro-step (F1, B1 of a 784-input net) is computed ahead once the window has drawn
-# the last one: a frame later, so that the two do not share the cores (see engine/prefetch.py).
-PREFETCH_DELAY_MS = 30
+# the last one (100 ms later: a redraw of that net takes up to ~50 ms here, and sharing the cores slows both).
+PREFETCH_DELAY_MS = 100
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
 

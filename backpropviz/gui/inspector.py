@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -46,8 +47,8 @@ from ..engine.equations import (
     shape_text,
 )
 from .controller import Controller
-from .plots.base import cache_static_items
-from .theme import DIVERGING_LUT, LIGHT, Theme, colour_for, image_values, scaled_font, symmetric_level
+from .plots.base import cache_static_items, next_level
+from .theme import DIVERGING_LUT, LIGHT, Theme, image_values, lut_position, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
 FIT_ROWS = 32  # rows measured to fit a column's width to its numbers
@@ -106,10 +107,25 @@ def width_signature(page: np.ndarray) -> bytes:
     return np.stack(features).astype(np.float64).tobytes()
 
 
+SELECTED_INK = "#1d2330"
+
+
 def _text_colour_on(background: QColor) -> QColor:
     """Dark ink on light cells, white on the saturated ends of the colour map."""
     luminance = 0.299 * background.redF() + 0.587 * background.greenF() + 0.114 * background.blueF()
-    return QColor("#1d2330") if luminance > 0.55 else QColor("#ffffff")
+    return QColor(SELECTED_INK) if luminance > 0.55 else QColor("#ffffff")
+
+
+_cell_brushes: list[tuple[QBrush, QBrush]] = []
+
+
+def cell_brushes(index: int) -> tuple[QBrush, QBrush]:
+    """(background, ink) of a cell at ``lut_position`` ``index``; −1 (not finite): black."""
+    if not _cell_brushes:
+        for r, g, b in [*DIVERGING_LUT.tolist(), (0, 0, 0)]:
+            background = QColor(r, g, b)
+            _cell_brushes.append((QBrush(background), QBrush(_text_colour_on(background))))
+    return _cell_brushes[index]
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,9 @@ def quantity_axes(quantity: str, l: int) -> Axes:
 
 
 # What a cell's painting asks for, and where its _cell entry keeps it.
+_RIGHT_CENTRED = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_READ_ONLY_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS = _READ_ONLY_FLAGS | Qt.ItemFlag.ItemIsEditable
 _PAINTED_ROLES = {Qt.ItemDataRole.DisplayRole: 0, Qt.ItemDataRole.BackgroundRole: 1, Qt.ItemDataRole.ForegroundRole: 2}
 
 
@@ -233,7 +252,7 @@ class MatrixModel(QAbstractTableModel):
         if role == ValueRole:
             return value
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(_RIGHT_CENTRED)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{self.name}[{i},{j}] = {value!r}" + ("\nDouble-click to edit." if self.editable else "")
         return None
@@ -242,9 +261,12 @@ class MatrixModel(QAbstractTableModel):
         cell = self._cells.get((i, j))
         if cell is None:
             value = float(self.values[i, j])
-            background = colour_for(value, self.level)
-            cell = self._cells[i, j] = (format_value(value), QBrush(background), QBrush(_text_colour_on(background)))
+            cell = self._cells[i, j] = (format_value(value), *cell_brushes(lut_position(value, self.level)))
         return cell
+
+    def painted(self, row: int, column: int) -> tuple[str, QBrush, QBrush]:
+        """(text, background, ink) of the cell at (row, column) of this page."""
+        return self._cell(row, self.source_column(column))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if role != Qt.ItemDataRole.DisplayRole or self.values is None:
@@ -254,10 +276,7 @@ class MatrixModel(QAbstractTableModel):
         return self.axes.row(section)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.editable:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        return _EDITABLE_FLAGS if self.editable else _READ_ONLY_FLAGS  # asked twice a cell a paint: no enum sums
 
     def setData(self, index: _Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """A typed value for a W or b entry: handed to the inspector, which validates and edits."""
@@ -267,15 +286,37 @@ class MatrixModel(QAbstractTableModel):
 
 
 class NumberDelegate(QStyledItemDelegate):
-    """A line editor for one entry: it starts with the full-precision value selected.
+    """Paints a cell's colour and number; edits an entry in a line editor that starts with the
+    full-precision value selected.
 
     It does no validation of its own (a validator would silently swallow a mistyped key); the
     inspector parses the text and explains a bad value.
     """
 
+    def __init__(self, parent: QTableView) -> None:
+        super().__init__(parent)
+        # the style's own margin for item text, as QStyledItemDelegate's sizeHint (column fitting) counts it
+        self._margin = parent.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, parent) + 1
+        self.set_selection_colour(LIGHT.highlight)
+
+    def set_selection_colour(self, colour: str) -> None:
+        self._selection = QBrush(QColor(colour))
+        self._selection_ink = QColor(SELECTED_INK)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        """Straight from the model's cell cache: the style's item painting under the table's style sheet
+        asked the model for a dozen roles a cell and cost ~0.2 ms each; a refresh of W1 paints ~40."""
+        text, background, ink = index.model().painted(index.row(), index.column())
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.fillRect(option.rect, self._selection if selected else background)
+        painter.setPen(self._selection_ink if selected else ink.color())
+        painter.setFont(option.font)
+        margin = self._margin
+        painter.drawText(option.rect.adjusted(margin, 0, -margin, 0), _RIGHT_CENTRED, text)
+
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         editor = QLineEdit(parent)
-        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.setAlignment(_RIGHT_CENTRED)
         editor.setPlaceholderText("e.g. 0.5")
         editor.setFrame(False)
         return editor
@@ -327,6 +368,7 @@ class Inspector(QWidget):
         self._dirty = False
         self._fitted = b""  # width_signature of the page when its columns were last fitted
         self._drawn: np.ndarray | None = None  # a copy of the values the table and heatmap show
+        self._level: float | None = None  # their colour scale's half-width (see next_level)
         self._shape: tuple[int, int] | None = None
         self._message_kind = ""
 
@@ -413,7 +455,8 @@ class Inspector(QWidget):
         self._model.edit_handler = self._edit_entry
         self._table = QTableView()
         self._table.setModel(self._model)
-        self._table.setItemDelegate(NumberDelegate(self._table))
+        self._delegate = NumberDelegate(self._table)
+        self._table.setItemDelegate(self._delegate)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self._table.setEditTriggers(
@@ -429,7 +472,7 @@ class Inspector(QWidget):
         self._table.horizontalHeader().setResizeContentsPrecision(FIT_ROWS)
         self._table.verticalHeader().setHighlightSections(False)
         self._table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self._table.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._table.verticalHeader().setDefaultAlignment(_RIGHT_CENTRED)
         self._table.selectionModel().currentChanged.connect(self._on_current_changed)
         self._table.doubleClicked.connect(self._on_double_clicked)
         box.addWidget(self._table, 1)
@@ -521,7 +564,7 @@ class Inspector(QWidget):
             self._caption.setText(self._model.axes.caption)
         self._apply_title_colour()
         self._show_formula()
-        self._drawn = None
+        self._drawn = self._level = None
         self._refresh()
         # open on the page holding the selected entry
         self._model.set_offset(self._entry[1] // PAGE_COLUMNS * PAGE_COLUMNS)
@@ -576,10 +619,11 @@ class Inspector(QWidget):
         """The table's colours and header font in one style sheet (a style sheet on the view would
         otherwise override the headers' setFont)."""
         theme = self._theme
+        self._delegate.set_selection_colour(theme.highlight)
         header_points = scaled_font(QApplication.font(), 0.9 * self._scale).pointSizeF()
         self._table.setStyleSheet(
             f"QTableView {{ gridline-color: {theme.grid}; background: {theme.panel}; color: {theme.text};"
-            f" selection-background-color: {theme.highlight}; selection-color: #1d2330;"
+            f" selection-background-color: {theme.highlight}; selection-color: {SELECTED_INK};"
             f" border: 1px solid {theme.grid}; }}"
             f"QHeaderView {{ font-size: {header_points:.1f}pt; }}"
             f"QHeaderView::section {{ background: {theme.box_fill}; color: {theme.box_border}; border: none;"
@@ -675,18 +719,21 @@ class Inspector(QWidget):
             return
         if self._message_kind == "pending":
             self._clear_message()
-        if self._model.values is not None and self._drawn is not None and np.array_equal(
-            self._drawn, values, equal_nan=True
-        ):
+        # (NaN ≠ NaN: a matrix holding NaN repaints each time, which only a diverged run shows; equal_nan
+        # would make every comparison 20× slower)
+        if self._model.values is not None and self._drawn is not None and np.array_equal(self._drawn, values):
             return  # a step elsewhere in the net: the same numbers, so no repaint of table and heatmap
         self._drawn = values.copy()
-        level = symmetric_level(values)
+        # the Weights tab's stable round levels: no flicker, and the bar's axis is not laid out anew each step
+        level = next_level(self._level, symmetric_level(values))
         image = image_values(values)
         finite = np.isfinite(values)
         if not finite.all():
             image[~finite] = np.nan  # drawn transparent; the table spells NaN and ±inf out
         self._image.setImage(image, levels=(-level, level), autoLevels=False)
-        self._bar.setLevels((-level, level))
+        if level != self._level:
+            self._level = level
+            self._bar.setLevels((-level, level))
         was_empty = self._model.values is None
         self._model.refresh(values, level)
         self._matrix_box.show()

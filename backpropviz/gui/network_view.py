@@ -262,14 +262,23 @@ class _Thumbnail(QGraphicsPathItem):
         self.greyed = False
         self.gradient = False  # label colour: backward red for dZ, dW, db, dA0
         self.style_state: tuple | None = None
+        self._shown: tuple[tuple, np.ndarray] | None = None  # (ghost, level, centre) and the sample drawn
 
-    def show_rgb(self, rgb: np.ndarray | None, ghost: bool = False) -> None:
-        """The heatmap, or None for a greyed 'not computed yet' frame; a ghost is greyed but shows last
-        iteration's values faded (during Play, so the diagram stays alive)."""
-        self.greyed = rgb is None or ghost
-        self.pixmap_item.setVisible(rgb is not None)
-        if rgb is None:
+    def show_values(self, values: np.ndarray | None, level: float | None, centre: float, ghost: bool = False) -> None:
+        """The heatmap of ``values`` (its ``sample_matrix``; ``level``, ``centre`` as for ``heatmap_rgb``), or
+        None for a greyed 'not computed yet' frame; a ghost is greyed but shows last iteration's values
+        faded (during Play, so the diagram stays alive). The numbers it shows already are not drawn
+        again: most thumbnails stay as they are at a step, and a new pixmap repaints its part of the view."""
+        self.greyed = values is None or ghost
+        self.pixmap_item.setVisible(values is not None)
+        if values is None:
             return
+        sample = sample_matrix(values)
+        state = (ghost, level, centre)
+        if self._shown is not None and self._shown[0] == state and np.array_equal(self._shown[1], sample):
+            return
+        self._shown = (state, sample.copy())
+        rgb = heatmap_rgb(sample, level, centre)
         self.pixmap_item.setOpacity(GHOST_OPACITY if ghost else 1.0)
         h, w = rgb.shape[:2]
         self.pixmap_item.setPixmap(rgb_pixmap(rgb))
@@ -326,6 +335,7 @@ class _Units(QGraphicsItem):
         self.radius = radius
         self.fills: list[QColor] = [QColor("#ffffff")] * n
         self.pen = QPen(QColor("#000000"), 1.0)
+        self.state: tuple | None = None  # (theme, ghost, colour indices) of the fills and pen
 
     def boundingRect(self) -> QRectF:
         return self.rect
@@ -965,11 +975,7 @@ class NetworkView(QGraphicsView):
             ghosted = values is None and self._ghost and ghost_read is not None
             if ghosted:
                 values = ghost_read(stepper)
-            if values is None:
-                thumb.show_rgb(None)
-            else:
-                sample = sample_matrix(values)
-                thumb.show_rgb(heatmap_rgb(sample, 0.5 if centre is not None else None, centre or 0.0), ghosted)
+            thumb.show_values(values, 0.5 if centre is not None else None, centre or 0.0, ghosted)
             self._style_thumb(thumb)
 
     def _refresh_units(self) -> None:
@@ -979,13 +985,17 @@ class NetworkView(QGraphicsView):
             ghosted = A is None and self._ghost
             if ghosted:
                 A = stepper.net.A[i]
-            if A is None:
+            indices = None if A is None else lut_index(A.mean(axis=1) if A.shape[1] else np.zeros(units.n)).tolist()
+            state = (t.name, ghosted, indices)
+            if state == units.state:
+                continue  # the same colours: no repaint
+            units.state = state
+            if indices is None:
                 units.fills = [_colour(t.muted, 70)] * units.n
                 units.pen = self._pen(t.muted, 0.8)
             else:
-                means = A.mean(axis=1) if A.shape[1] else np.zeros(units.n)
                 colours = self._ghost_colours if ghosted else self._unit_colours
-                units.fills = [colours[k] for k in lut_index(means).tolist()]
+                units.fills = [colours[k] for k in indices]
                 units.pen = self._pen(t.muted if ghosted else t.box_border, 0.8)
             units.update()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,10 +64,14 @@ FLOAT32_TINY_LEVEL = 1e-30
 
 
 def symmetric_level(values: np.ndarray) -> float:
-    """The colour scale's half-width: max |value| (at most FLOAT32_SAFE), never 0 (so zeros draw white)."""
-    finite = np.abs(values[np.isfinite(values)]) if values.size else np.zeros(0)
-    top = min(finite.max(), FLOAT32_SAFE) if finite.size else 0.0
-    return max(float(top), FLOAT32_TINY_LEVEL) if top > 0 else 1.0
+    """The colour scale's half-width: max |value| over the finite entries (at most FLOAT32_SAFE), never 0
+    (so zeros draw white)."""
+    top = max(float(values.max()), -float(values.min())) if values.size else 0.0
+    if not math.isfinite(top):  # only then pick out the finite entries (a copy: 15× slower on W1 of 784 inputs)
+        finite = np.abs(values[np.isfinite(values)])
+        top = float(finite.max()) if finite.size else 0.0
+    top = min(top, FLOAT32_SAFE)
+    return max(top, FLOAT32_TINY_LEVEL) if top > 0 else 1.0
 
 
 def image_values(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -78,11 +83,21 @@ def image_values(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarra
     return out
 
 
+def lut_position(value: float, level: float) -> int:
+    """The index into DIVERGING_LUT of ``value`` on the scale [−level, level]; −1 when it is not finite.
+    Plain floats: a table refresh asks for one per cell, and NumPy's scalar calls cost ~20× more."""
+    if not math.isfinite(value):
+        return -1
+    t = value / level
+    t = -1.0 if t < -1.0 else 1.0 if t > 1.0 else t
+    return round((t + 1.0) / 2.0 * (len(DIVERGING_LUT) - 1))
+
+
 def colour_for(value: float, level: float) -> QColor:
-    """The diverging colour of ``value`` on the scale [−level, level]."""
-    if not np.isfinite(value):
+    """The diverging colour of ``value`` on the scale [−level, level] (black when not finite)."""
+    index = lut_position(value, level)
+    if index < 0:
         return QColor("#000000")
-    index = round(float(np.clip(value / level, -1.0, 1.0) + 1.0) / 2.0 * (len(DIVERGING_LUT) - 1))
     r, g, b = DIVERGING_LUT[index]
     return QColor(int(r), int(g), int(b))
 

@@ -17,6 +17,7 @@ from backpropviz.gui.inspector import (
     quantity_axes,
     width_signature,
 )
+from backpropviz.gui.plots.base import nice_ceiling
 from backpropviz.gui.theme import DARK, colour_for, symmetric_level
 
 
@@ -61,8 +62,9 @@ def test_w1_numbers_equal_the_steppers_array(inspector, controller):
     assert "W1 := W1 − α dW1" in inspector._formula.text() and "shape&nbsp;(4×2)" in inspector._formula.text()
     assert np.array_equal(np.array(shown_matrix(inspector)), W1)
     assert shown_matrix(inspector, Qt.ItemDataRole.DisplayRole)[2][1] == format_value(W1[2, 1])
-    # cells are coloured on the same symmetric scale as the heatmap
-    level = symmetric_level(W1)
+    # cells are coloured on the same symmetric scale as the heatmap: a round number just above max |W1|
+    level = nice_ceiling(symmetric_level(W1))
+    assert 0.25 * level < np.abs(W1).max() <= level
     brush = inspector.model.data(inspector.model.index(1, 1), Qt.ItemDataRole.BackgroundRole)
     assert brush.color() == colour_for(W1[1, 1], level)
     # headers name units and inputs; the heatmap holds the whole matrix with levels symmetric about 0
@@ -201,6 +203,24 @@ def test_a_quantity_not_computed_yet_says_what_computes_it(inspector, controller
     controller.finish_iteration()
     assert "not computed yet" in inspector.message_text()
     assert not inspector._matrix_box.isVisible()
+
+
+def test_the_colour_scale_stays_put_until_the_numbers_outgrow_it_or_shrink_well_inside(inspector, controller):
+    def bar_level():
+        low, high = inspector._bar.levels()
+        assert low == -high and inspector._image.getLevels() == pytest.approx((low, high))
+        return high
+
+    start = bar_level()
+    controller.run(3)  # W1 moves a little: same bar, no flicker
+    W1 = controller.stepper.value("W", 1)
+    assert 0.25 * start < np.abs(W1).max() <= start and bar_level() == start
+    controller.edit_parameter("W1", (0, 0), 30 * start)  # past the bar: a round level above it
+    assert bar_level() == nice_ceiling(30 * start)
+    brush = inspector.model.data(inspector.model.index(1, 1), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color() == colour_for(controller.stepper.value("W", 1)[1, 1], bar_level())  # table and image agree
+    controller.back()  # well inside it again: back to a scale that fits
+    assert bar_level() == start
 
 
 def test_the_cost_is_shown_as_one_number(inspector, controller):

@@ -53,6 +53,20 @@ def test_view_ranges_step_by_round_numbers_and_hold_still():
     assert steady_range(None, 5.0, 5.0)[0] < 5.0 < steady_range(None, 5.0, 5.0)[1]  # a flat line
 
 
+@pytest.mark.parametrize("cost", [lambda t: 0.6931 - 1e-6 * t, lambda t: 0.3 + 0.4 * 0.9**t])
+def test_a_falling_cost_moves_the_y_axis_seldom_and_always_holds_the_curve(cost):
+    y_range, moves = None, []
+    for n in range(1, 41):
+        J = [cost(t) for t in range(n)]
+        new = steady_range(y_range, min(J), max(J))
+        assert new[0] <= min(J) and max(J) <= new[1]
+        assert n == 1 or max(J) - min(J) >= FILL_SHARE * (new[1] - new[0]) - 1e-12  # one point spans nothing
+        if new != y_range:
+            moves.append(n)
+        y_range = new
+    assert moves[:3] == [1, 2, 3] and len(moves) <= 12  # room on the side it falls: not a move per iteration
+
+
 def test_contour_segments_trace_the_level_curve():
     xs = ys = np.linspace(-2, 2, 80)
     gx, gy = np.meshgrid(xs, ys, indexing="ij")

@@ -76,6 +76,8 @@ X_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0)
 X_MINIMUM = 10.0
 # A y range is kept while the data stay inside it and span at least this share of it.
 FILL_SHARE = 0.5
+# ...and data that outgrow it get this share of their span as room on that side.
+HEADROOM = 0.5
 
 
 def x_range_end(n: float) -> float:
@@ -89,17 +91,32 @@ def x_range_end(n: float) -> float:
 def steady_range(current: tuple[float, float] | None, low: float, high: float) -> tuple[float, float]:
     """A range for data spanning [low, high]: ``current`` while it holds them and they fill at least
     FILL_SHARE of it, else the data rounded outwards to a 1-2-5 step (≤ 1/8 of their span), so the
-    axis moves seldom and by round numbers instead of at every frame."""
+    axis moves seldom and by round numbers instead of at every frame. Data that left ``current`` on
+    one side get HEADROOM of their span on that side too (unless the rounding then leaves them
+    filling too little): the flower net's falling cost moves the axis 10 times in its first 20
+    iterations instead of 19, the 784-input net's 6 times instead of 14."""
+    span = high - low
     if current is not None:
         c_low, c_high = current
-        if c_low <= low and high <= c_high and high - low >= FILL_SHARE * (c_high - c_low):
+        if c_low <= low and high <= c_high and span >= FILL_SHARE * (c_high - c_low):
             return current
-    span = high - low
+    for room in (HEADROOM, 0.0):
+        lower = low - (room * span if current is not None and low < current[0] else 0.0)
+        upper = high + (room * span if current is not None and high > current[1] else 0.0)
+        candidate = _rounded_out(lower, upper, span)
+        if span >= FILL_SHARE * (candidate[1] - candidate[0]):
+            break
+    return candidate
+
+
+def _rounded_out(lower: float, upper: float, span: float) -> tuple[float, float]:
+    """[lower, upper] widened to multiples of a 1-2-5 step of about an eighth of it (a flat line: of
+    a tenth of its value)."""
     if span <= 0:
-        span = max(abs(high) * 0.1, 1e-3)
-    step = nice_ceiling(span / 8)
+        span = max(abs(upper) * 0.1, 1e-3)
+    step = nice_ceiling((upper - lower or span) / 8)
     pad = 0.02 * span  # a curve sitting on the edge is hard to see
-    return math.floor((low - pad) / step) * step, math.ceil((high + pad) / step) * step
+    return math.floor((lower - pad) / step) * step, math.ceil((upper + pad) / step) * step
 
 
 def next_level(current: float | None, top: float, force: bool = False) -> float:
