@@ -158,6 +158,7 @@ _RIGHT_CENTRED = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _READ_ONLY_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE_FLAGS = _READ_ONLY_FLAGS | Qt.ItemFlag.ItemIsEditable
 _PAINTED_ROLES = {Qt.ItemDataRole.DisplayRole: 0, Qt.ItemDataRole.BackgroundRole: 1, Qt.ItemDataRole.ForegroundRole: 2}
+_PAINTED_ROLE_LIST = list(_PAINTED_ROLES)
 
 
 class MatrixModel(QAbstractTableModel):
@@ -193,9 +194,11 @@ class MatrixModel(QAbstractTableModel):
         self._cells.clear()
         self.endResetModel()
 
-    def refresh(self, values: np.ndarray, level: float) -> None:
-        """The same quantity with new numbers: repaint in place when the shape is unchanged."""
-        self._cells.clear()
+    def refresh(self, values: np.ndarray, level: float, in_view: tuple[range, range] | None = None) -> None:
+        """The same quantity with new numbers: repaint in place when the shape is unchanged. Given the
+        rows and columns in view, only those of their cells whose text or colour changed: an Update
+        moves a weight by α·dW, which mostly leaves its four digits (and the table's pixels) alone."""
+        old, self._cells = self._cells, {}
         if self.values is None or values.shape != self.values.shape:
             self.beginResetModel()
             self.values, self.level = values, level
@@ -203,9 +206,20 @@ class MatrixModel(QAbstractTableModel):
             self.endResetModel()
             return
         self.values, self.level = values, level
-        if self.rowCount() and self.columnCount():
-            roles = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole]
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), roles)
+        if not (self.rowCount() and self.columnCount()):
+            return
+        changed = [] if in_view is not None else None
+        if in_view is not None:
+            rows, columns = in_view
+            changed = [(i, c) for i in rows for c in columns if self.painted(i, c) != old.get((i, self.offset + c))]
+        if changed is None or 2 * len(changed) > len(in_view[0]) * len(in_view[1]):
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), _PAINTED_ROLE_LIST
+            )
+            return
+        for i, c in changed:
+            index = self.index(i, c)
+            self.dataChanged.emit(index, index, _PAINTED_ROLE_LIST)
 
     @property
     def total_columns(self) -> int:
@@ -735,7 +749,7 @@ class Inspector(QWidget):
             self._level = level
             self._bar.setLevels((-level, level))
         was_empty = self._model.values is None
-        self._model.refresh(values, level)
+        self._model.refresh(values, level, self._cells_in_view())
         self._matrix_box.show()
         if was_empty:
             self._after_page_change()
@@ -783,6 +797,21 @@ class Inspector(QWidget):
         self._fit_columns()
         self._select_in_table()
         self._update_frames()
+
+    def _cells_in_view(self) -> tuple[range, range] | None:
+        """The page's rows and columns the table shows (partly shown ones too); None while it is hidden."""
+        table, viewport = self._table, self._table.viewport()
+        if not table.isVisible():
+            return None
+        rows, columns = self._model.rowCount(), self._model.columnCount()
+
+        def span(first: int, last: int, count: int) -> range:
+            return range(0) if first < 0 else range(first, (last if last >= 0 else count - 1) + 1)
+
+        return (
+            span(table.rowAt(0), table.rowAt(viewport.height() - 1), rows),
+            span(table.columnAt(0), table.columnAt(viewport.width() - 1), columns),
+        )
 
     def _fit_columns(self) -> None:
         self._fitted = width_signature(self._model.page())
