@@ -19,8 +19,10 @@ What it prints:
    batch of iterations, and of each view alone (``widget.grab()``);
 4. a 784-128-64-1 relu net on m = 10,000 random examples: the latency of one micro-step with its redraw
    (``controller.step_forward()`` + ``app.processEvents()``, which paints what changed, as the screen
-   shows it), per micro-step; a forced repaint of the whole window (``window.grab()``) afterwards is
-   printed beside it for reference, not counted: no step needs one;
+   shows it), per micro-step, clicked at a student's pace (the event loop runs STUDENT_PAUSE seconds
+   between clicks: the window computes a costly next step ahead meanwhile, see engine/prefetch.py) and
+   back to back (a held key: nothing can be computed ahead); a forced repaint of the whole window
+   (``window.grab()``) afterwards is printed beside it for reference, not counted: no step needs one;
 5. on that wide net, the Pause latency while Play runs: a request arrives from another thread at a random
    moment (as a key press would, queued to the GUI thread, triggering the Play/Pause action) and the time
    until Play has stopped is measured. Training in the worker, the window only waits for the frame under
@@ -72,6 +74,7 @@ WIDE_M = 10_000
 TARGET_RATIO = 0.7
 TARGET_REDRAWS = 30.0
 TARGET_STEP_MS = 30.0
+STUDENT_PAUSE = 0.5  # seconds between clicks: a fast student (reading a step's numbers takes longer)
 TARGET_PAUSE_MS = 100.0  # not from the issue: the usual limit for a response to feel immediate
 
 
@@ -425,8 +428,11 @@ class StepTiming:
         return self.engine + self.views + self.events
 
 
-def step_latencies(app: QApplication, window: MainWindow, iterations: int) -> tuple[list[StepTiming], dict[str, float]]:
-    """Every micro-step of ``iterations`` iterations: step_forward + processEvents (+ a forced full repaint).
+def step_latencies(
+    app: QApplication, window: MainWindow, iterations: int, pause: float = 0.0
+) -> tuple[list[StepTiming], dict[str, float]]:
+    """Every micro-step of ``iterations`` iterations: step_forward + processEvents (+ a forced full repaint),
+    the event loop running ``pause`` seconds before each (0: back to back).
 
     processEvents paints every widget that the step changed (offscreen as on a screen): that is the
     latency. The forced repaint afterwards is ``window.grab()``: it paints every widget again, graphics
@@ -446,6 +452,8 @@ def step_latencies(app: QApplication, window: MainWindow, iterations: int) -> tu
     try:
         for _ in range(iterations):
             for _ in range(len(controller.stepper.steps)):
+                if pause:
+                    run_loop(pause)
                 stepper = controller.stepper
                 stepper.listeners.insert(0, mark)  # called first, when the engine's part is done
                 label = stepper.next_step.label
@@ -658,7 +666,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     build_seconds = time.perf_counter() - start
     dims = "-".join(str(n) for n in window.controller.stepper.net.layer_dims)
     step_latencies(app, window, 1)  # warm-up: first paints of new items, BLAS buffers
-    steps, step_views = step_latencies(app, window, step_iterations)
+    steps, step_views = step_latencies(app, window, step_iterations, STUDENT_PAUSE)
+    held, _ = step_latencies(app, window, step_iterations)
     print(f"  measured micro-steps on {dims} ({time.perf_counter() - t0:.0f} s)", flush=True)
     headless_wide = build_stepper(settings, wide)
     headless_wide.run(1)
@@ -736,8 +745,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # ---------------------------------------------------------------- 4. micro-steps
     print(f"4. One micro-step + redraw on {dims} relu, m = {WIDE_M:,} random examples "
-          f"(built in {build_seconds:.1f} s; {step_iterations} iteration(s) of micro-steps, ms)")
-    head = f"  {'step':<7} {'engine':>7} {'views':>7} {'events':>7} {'total':>7} {'(full repaint)':>15}"
+          f"(built in {build_seconds:.1f} s; {step_iterations} iteration(s) of micro-steps, ms), clicked every "
+          f"{STUDENT_PAUSE:g} s; the last column: clicked back to back")
+    head = (f"  {'step':<7} {'engine':>7} {'views':>7} {'events':>7} {'total':>7} {'(full repaint)':>15} "
+            f"{'back to back':>13}")
     print(head)
     print("  " + "-" * (len(head) - 2))
     labels = list(dict.fromkeys(s.label for s in steps))
@@ -746,8 +757,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = [s for s in steps if s.label == label]
         med = {k: statistics.median(getattr(s, k) for s in rows) for k in ("engine", "views", "events", "repaint")}
         worst[label] = max(s.total for s in rows)
+        back_to_back = statistics.median(s.total for s in held if s.label == label)
         print(f"  {label:<7} {ms(med['engine']):>7} {ms(med['views']):>7} {ms(med['events']):>7} "
-              f"{ms(med['engine'] + med['views'] + med['events']):>7} {ms(med['repaint']):>15}")
+              f"{ms(med['engine'] + med['views'] + med['events']):>7} {ms(med['repaint']):>15} "
+              f"{ms(back_to_back):>13}")
     totals = [s.total for s in steps]
     step_median, step_max = statistics.median(totals), max(totals)
     slowest = max(worst, key=worst.get)
@@ -760,7 +773,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{k} {1000 * v / len(steps):.1f} ms" for k, v in sorted(itemised.items(), key=lambda kv: -kv[1])))
     print("  engine: the micro-step's NumPy work; views: the changed slots (inside step_forward); events:")
     print("  app.processEvents() (the paint of what changed); total: their sum, what the user waits for;")
-    print("  full repaint: window.grab() afterwards, every widget painted again (reference only, not in total).")
+    print("  full repaint: window.grab() afterwards, every widget painted again (reference only, not in total);")
+    print("  back to back: the total with no pause between clicks (F1 and B1 then wait for their whole matmul;")
+    print(f"  all micro-steps: median {ms(statistics.median(s.total for s in held))} ms, slowest "
+          f"{ms(max(s.total for s in held))} ms).")
     print()
 
     # ---------------------------------------------------------------- 5. pause
@@ -826,8 +842,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         lb = layout.best
         print(f"| Flower 2-4-1, Play at Maximum, {layout.name} | {fmt_rate(lb.rate)} it/s "
               f"(**{lb.rate / best_stepper:.2f}×** headless Stepper.run), {lb.redraws:.0f} redraws/s |")
-    print(f"| {dims} relu, m = {WIDE_M:,}: one micro-step + redraw | median {ms(step_median)} ms, slowest "
-          f"{ms(step_max)} ms ({slowest}); redraw alone ≤ {ms(max(ui_only))} ms |")
+    print(f"| {dims} relu, m = {WIDE_M:,}: one micro-step + redraw, a click every {STUDENT_PAUSE:g} s | median "
+          f"{ms(step_median)} ms, slowest {ms(step_max)} ms ({slowest}); redraw alone ≤ {ms(max(ui_only))} ms |")
+    print(f"| {dims} relu: the same, back to back (a held key) | median "
+          f"{ms(statistics.median(s.total for s in held))} ms, slowest {ms(max(s.total for s in held))} ms |")
     if latencies and ticks:
         print(f"| {dims} relu, m = {WIDE_M:,}: Pause during Play | median {ms(statistics.median(latencies))} ms, "
               f"longest {ms(max(latencies))} ms (an iteration = {1000 * statistics.median(ticks):.0f} ms of work) |")
