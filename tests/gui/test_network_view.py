@@ -366,3 +366,19 @@ def test_screenshots_are_not_blank(qtbot, view: NetworkView, controller: Control
     for path in shots:
         assert pixel_variance(path) > 100
     assert controller.stepper.iteration == 500
+
+
+@pytest.mark.parametrize("hidden", [(), (HiddenLayer(20, "relu"), HiddenLayer(7, "relu"), HiddenLayer(5, "relu"))])
+def test_the_diagram_keeps_its_size_and_zoom_through_every_micro_step(qtbot, hidden) -> None:
+    """Captions of one or two lines: the scene has room for the tallest from the start, so no step
+    refits the view (a visible zoom, and every item drawn again)."""
+    controller = Controller(ModelSettings(hidden=hidden) if hidden else None)
+    view = shown(qtbot, NetworkView(controller), (700, 420))
+    lines = set()
+    seen = {(view.sceneRect().getRect(), view.transform().m11())}
+    for _ in range(len(controller.stepper.steps) + 1):
+        controller.step_forward()
+        seen.add((view.sceneRect().getRect(), view.transform().m11()))
+        lines.add(len({round(item.pos().y()) for item, _ in view._caption_parts if item.isVisible()}))
+    assert seen == {next(iter(seen))}
+    assert len(lines) > 1 or not hidden  # the deep net's captions do differ in height
