@@ -1,10 +1,10 @@
 """The next micro-step computed ahead, on a background thread, while the window waits for a click.
 
-On a 784-128-64-1 net with m = 10,000, F1 and B1 are each a (128 × 784) by (784 × 10,000) product: about
-30 ms of float64 BLAS on these machines, all of a micro-step's time budget before anything is drawn.
-A student reads a step for seconds before the next click, so that product is computed in the pause,
-into buffers of its own, by the very Network method the step calls. The step then only
-copies them in: the same bits as computing it there and then.
+On a 784-128-64-1 net with m = 10,000, F1 and B1 are each a (128 × 784) by (784 × 10,000) product: 30–50 ms
+of float64 BLAS on these machines, a micro-step's whole time budget before anything is drawn. A student
+reads a step for seconds before the next click, so the step is computed in that pause, into buffers of its
+own, by the very Network method the step calls; the click then only copies them in: the same bits as
+computing it there and then.
 
 Such a result is used only by the step it was computed for, and only if the stepper has not changed
 since (its ``version``, bumped by every notification, says so); anything else drops it. NumPy's

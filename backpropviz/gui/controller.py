@@ -39,10 +39,10 @@ MAX_FRAME_DEBT = 3
 # Frames of Play in the worker come a little more often than FRAME_SECONDS: a late one now and then
 # (a repaint of the whole window, another program) still leaves 30 a second.
 WORKER_FRAME_SECONDS = 0.030
-# Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 # A costly next micro-step (F1, B1 of a 784-input net) is computed ahead once the window has drawn
 # the last one (100 ms later: a redraw of that net takes up to ~50 ms here, and sharing the cores slows both).
 PREFETCH_DELAY_MS = 100
+# Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
 

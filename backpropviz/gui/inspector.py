@@ -208,18 +208,16 @@ class MatrixModel(QAbstractTableModel):
         self.values, self.level = values, level
         if not (self.rowCount() and self.columnCount()):
             return
-        changed = [] if in_view is not None else None
         if in_view is not None:
             rows, columns = in_view
             changed = [(i, c) for i in rows for c in columns if self.painted(i, c) != old.get((i, self.offset + c))]
-        if changed is None or 2 * len(changed) > len(in_view[0]) * len(in_view[1]):
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1), _PAINTED_ROLE_LIST
-            )
-            return
-        for i, c in changed:
-            index = self.index(i, c)
-            self.dataChanged.emit(index, index, _PAINTED_ROLE_LIST)
+            if 2 * len(changed) <= len(rows) * len(columns):  # else one signal for the page is cheaper
+                for i, c in changed:
+                    index = self.index(i, c)
+                    self.dataChanged.emit(index, index, _PAINTED_ROLE_LIST)
+                return
+        last = self.index(self.rowCount() - 1, self.columnCount() - 1)
+        self.dataChanged.emit(self.index(0, 0), last, _PAINTED_ROLE_LIST)
 
     @property
     def total_columns(self) -> int:
