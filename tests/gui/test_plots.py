@@ -7,6 +7,7 @@ import pyqtgraph as pg
 import pytest
 from conftest import peaks_at_once, shown
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor
 
 from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.model import HiddenLayer, ModelSettings
@@ -87,6 +88,26 @@ def test_cost_curve_holds_every_iteration(qtbot, controller):
     assert list(plot.curves) == ["cost"]  # no test set, no test curve
     assert plot.legend.items[0][1].text == "train"
     assert not plot.empty_note.isVisible()
+
+
+def test_the_first_iteration_is_a_dot_later_ones_a_line(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    curve = plot.curves["cost"]
+    assert curve.opts["symbol"] is None  # nothing to show yet
+    controller.run(1)  # J of iteration 0: a line through one point would draw nothing
+    assert curve.opts["symbol"] == "o"
+    assert curve.getOriginalDataset()[1].tolist() == controller.stepper.series("cost").tolist()
+
+    def ink() -> int:
+        image, colour = plot.grab().toImage(), QColor(LIGHT.forward)
+        return sum(image.pixelColor(x, y) == colour for x in range(0, image.width()) for y in range(image.height()))
+
+    with_dot = ink()
+    curve.setSymbol(None)
+    assert with_dot > ink()  # the dot is drawn, in the curve's colour
+    curve.setSymbol("o")
+    controller.run(1)
+    assert curve.opts["symbol"] is None  # two points: the line itself
 
 
 def test_view_follows_the_data_in_steps_until_the_user_zooms(qtbot, controller):

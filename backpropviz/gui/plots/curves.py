@@ -131,6 +131,7 @@ class SeriesPlot(PlotView):
         self._x = np.arange(0, dtype=np.float64)
         self._shown_furthest = -1
         self._drawable: dict[str, bool] = {}
+        self._lone = False  # one iteration so far: a line of one point draws nothing, so it is a dot
 
         self.log_check = QCheckBox("log y")
         self.log_check.setToolTip("Logarithmic y axis")
@@ -181,6 +182,7 @@ class SeriesPlot(PlotView):
             self._peaks[spec.key] = PeakDecimator()
         self._drawable.clear()
         self._shown_furthest = -1
+        self._lone = False
         self._y_range = self._view_range = None
         self.apply_style()
 
@@ -223,6 +225,12 @@ class SeriesPlot(PlotView):
                 self._drawable[key] = ok
         self._shown_furthest = n
         self.empty_note.setVisible(n == 0)
+        if (n == 1) != self._lone:
+            self._lone = n == 1
+            for curve in self.curves.values():
+                curve.setSymbol("o" if self._lone else None)
+            for sample, _label in self.legend.items:
+                sample.update()  # its cached picture would keep the dot
         self._follow(n, low, high)
 
     # ----------------------------------------------------------------- the view range
@@ -270,7 +278,11 @@ class SeriesPlot(PlotView):
                 colour = test_colour(theme)
             else:
                 colour = layers.pop(0)
-            self.curves[spec.key].setPen(pg.mkPen(colour, width=width))
+            curve = self.curves[spec.key]
+            curve.setPen(pg.mkPen(colour, width=width))
+            curve.setSymbolPen(pg.mkPen(colour))
+            curve.setSymbolBrush(pg.mkBrush(colour))
+            curve.setSymbolSize(round(6 * scale))
 
     def export_target(self) -> pg.PlotItem:
         return self.plot
