@@ -216,14 +216,24 @@ class _Keyed:
 
 
 class _Halo(QGraphicsPathItem):
-    """The amber glow (or dashed 'next' outline) around an item, drawn behind it."""
+    """The amber glow (``halo``) or the dashed 'next' outline (``next_halo``) around an item, drawn behind it.
+
+    Two items, each keeping its pen, lit and put out by their opacity: Qt throws an item's cached
+    picture away when it is hidden, and drawing a glow again cost ~0.2 ms each, at every micro-step."""
 
     def __init__(self, parent: QGraphicsItem, path: QPainterPath) -> None:
         super().__init__(path, parent)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
         self.setBrush(Qt.BrushStyle.NoBrush)
-        self.setVisible(False)
+        self.setOpacity(0.0)  # fully transparent items are neither painted nor hit
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    @property
+    def lit(self) -> bool:
+        return self.opacity() > 0
+
+    def light(self, on: bool) -> None:
+        self.setOpacity(1.0 if on else 0.0)
 
 
 class _Box(QGraphicsPathItem):
@@ -238,7 +248,7 @@ class _Box(QGraphicsPathItem):
         halo = QPainterPath()
         grow = 4.0
         halo.addRoundedRect(rect.adjusted(-grow, -grow, grow, grow), radius + grow, radius + grow)
-        self.halo = _Halo(self, halo)
+        self.halo, self.next_halo = _Halo(self, halo), _Halo(self, halo)
         self.greyed = False
 
 
@@ -258,8 +268,8 @@ class _Thumbnail(QGraphicsPathItem):
         self._pixel_size = (0, 0)
         halo = QPainterPath()
         halo.addRoundedRect(rect.adjusted(-3, -3, 3, 3), 3, 3)
-        self.halo = _Halo(self, halo)
-        self.labels: list[QGraphicsSimpleTextItem] = []
+        self.halo, self.next_halo = _Halo(self, halo), _Halo(self, halo)
+        self.labels: list[_InkLabel] = []
         self.greyed = False
         self.gradient = False  # label colour: backward red for dZ, dW, db, dA0
         self.style_state: tuple | None = None
@@ -288,6 +298,41 @@ class _Thumbnail(QGraphicsPathItem):
             self.pixmap_item.setTransform(QTransform.fromScale(self.rect.width() / w, self.rect.height() / h))
 
 
+class _InkLabel(QGraphicsSimpleTextItem):
+    """A label whose text never changes (a thumbnail's or an arrow's name and shape), in one of a few inks.
+
+    A micro-step greys or lights up dozens of labels, and a new ink throws a cached text item's picture
+    away. So each ink gets a twin in this one's place, drawn once; a change of ink only changes which
+    twin is opaque (hiding one would throw its picture away too)."""
+
+    def __init__(self, text: str, parent: QGraphicsItem) -> None:
+        super().__init__(text, parent)
+        self._twins: dict[str, QGraphicsSimpleTextItem] = {}
+        self.ink: str | None = None
+
+    def set_ink(self, colour: str) -> None:
+        if colour == self.ink:
+            return
+        twin = self._twins.get(colour)
+        if twin is None:
+            twin = self if not self._twins else self._twin()
+            twin.setBrush(QColor(colour))
+            self._twins[colour] = twin
+        for ink, item in self._twins.items():
+            item.setOpacity(1.0 if ink == colour else 0.0)
+        self.ink = colour
+
+    def _twin(self) -> QGraphicsSimpleTextItem:
+        twin = QGraphicsSimpleTextItem(self.text(), self.parentItem())
+        twin.setFont(self.font())
+        twin.setPos(self.pos())
+        twin.setZValue(self.zValue())
+        twin.setCacheMode(self.cacheMode())
+        if self.hasCursor():
+            twin.setCursor(self.cursor())
+        return twin
+
+
 class _Arrow(QGraphicsPathItem):
     """A straight arrow with a filled head, its quantity's name above and shape below; easy to click."""
 
@@ -308,8 +353,8 @@ class _Arrow(QGraphicsPathItem):
         stroker = QPainterPathStroker()
         stroker.setWidth(max(14.0, head * 1.6))
         self._hit = stroker.createStroke(path)
-        self.halo = _Halo(self, path)
-        self.labels: list[QGraphicsSimpleTextItem] = []
+        self.halo, self.next_halo = _Halo(self, path), _Halo(self, path)
+        self.labels: list[_InkLabel] = []
         self.greyed = False
 
     def shape(self) -> QPainterPath:  # a thick invisible band: a 1.5 px line is too hard to hit
@@ -505,8 +550,10 @@ class NetworkView(QGraphicsView):
             self._pens[key] = pen
         return pen
 
-    def _text(self, parent: QGraphicsItem | None, text: str, role: str) -> QGraphicsSimpleTextItem:
-        item = QGraphicsSimpleTextItem(text, parent)
+    def _text(
+        self, parent: QGraphicsItem | None, text: str, role: str, kind: type = QGraphicsSimpleTextItem
+    ) -> QGraphicsSimpleTextItem:
+        item = kind(text, parent)
         item.setFont(self._font(role))
         if parent is None:
             self._scene.addItem(item)
@@ -754,10 +801,10 @@ class NetworkView(QGraphicsView):
             for arrow, name, y_line in ((forward, f"A{l}", y_forward), (backward, f"dA{l}", y_backward)):
                 self._scene.addItem(arrow)
                 arrow.setZValue(1)
-                label = self._text(arrow, name, "label")
+                label = self._text(arrow, name, "label", _InkLabel)
                 label.setPos((x_start + x_end - label.boundingRect().width()) / 2,
                              y_line - head * 0.55 - 1 * s - label.boundingRect().height())
-                shape = self._text(arrow, shape_text(self._dims[l], m), "shape")
+                shape = self._text(arrow, shape_text(self._dims[l], m), "shape", _InkLabel)
                 shape.setPos((x_start + x_end - shape.boundingRect().width()) / 2, y_line + head * 0.55 + 1 * s)
                 arrow.labels = [label, shape]
             self._items[("forward", l)] = forward
@@ -845,11 +892,11 @@ class NetworkView(QGraphicsView):
             w, h = spec.size
             thumb = _Thumbnail(box, QRectF(left + thumb_x, thumb_top + (thumbs_h - h) / 2, w, h), spec.key)
             thumb.gradient = spec.gradient
-            name = self._text(thumb, spec.name, "label")
+            name = self._text(thumb, spec.name, "label", _InkLabel)
             name.setPos(left + label_x, label_y)
             thumb.labels = [name]
             if spec.shape:
-                shape = self._text(thumb, spec.shape, "shape")
+                shape = self._text(thumb, spec.shape, "shape", _InkLabel)
                 if compact:
                     shape.setPos(left + label_x, label_y + self._height("label"))
                 else:
@@ -1085,10 +1132,9 @@ class NetworkView(QGraphicsView):
             thumb.setPen(self._pen(t.box_border, 0.8))
         if glowing:
             thumb.setPen(self._pen(t.highlight, 1.8))
-        name_colour = t.muted if thumb.greyed else (t.backward if thumb.gradient else t.text)
-        thumb.labels[0].setBrush(QColor(name_colour))
+        thumb.labels[0].set_ink(t.muted if thumb.greyed else (t.backward if thumb.gradient else t.text))
         for label in thumb.labels[1:]:
-            label.setBrush(QColor(t.muted if thumb.greyed else t.box_border))
+            label.set_ink(t.muted if thumb.greyed else t.box_border)
 
     def _style_arrow(self, arrow: _Arrow, greyed: bool, colour: str) -> None:
         t = self.theme
@@ -1097,9 +1143,9 @@ class NetworkView(QGraphicsView):
         arrow.setPen(self._pen(ink, 1.8))
         arrow.setBrush(QColor(ink))
         for label in arrow.labels[:1]:
-            label.setBrush(QColor(ink))
+            label.set_ink(ink)
         for label in arrow.labels[1:]:
-            label.setBrush(QColor(t.muted if greyed else t.box_border))
+            label.set_ink(t.muted if greyed else t.box_border)
 
     def _style_box(self, box: _Box, border: str, greyed: bool, lower: bool = False) -> None:
         t = self.theme
@@ -1182,14 +1228,18 @@ class NetworkView(QGraphicsView):
         else:
             pen = self._pen(t.highlight, 1.6, Qt.PenStyle.DashLine)
         dashed = [item for item in upcoming if item not in halos]
-        for item in dashed:
-            halos[item] = pen
-        for item in self._glowing + self._dashed:
+        for item in self._glowing:
             if item not in halos:
-                item.halo.setVisible(False)
+                item.halo.light(False)
+        for item in self._dashed:
+            if item not in dashed:
+                item.next_halo.light(False)
         for item, halo_pen in halos.items():
             item.halo.setPen(halo_pen)
-            item.halo.setVisible(True)
+            item.halo.light(True)
+        for item in dashed:
+            item.next_halo.setPen(pen)
+            item.next_halo.light(True)
         self._glowing, self._dashed = glowing, dashed
 
     def _refresh_caption(self) -> None:

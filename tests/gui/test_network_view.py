@@ -52,8 +52,10 @@ def click(qtbot, view: NetworkView, item: QGraphicsItem, point: QPointF | None =
 
 
 def visible_texts(view: NetworkView) -> list[QGraphicsSimpleTextItem]:
+    """The texts a user sees (a label's twins in other inks are there too, fully transparent)."""
     return [item for item in view.scene().items()
-            if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and item.text()]
+            if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and item.effectiveOpacity() > 0
+            and item.text()]
 
 
 def overlapping_texts(view: NetworkView) -> list[tuple[str, str]]:
@@ -98,8 +100,8 @@ def test_first_forward_step_fills_layer_1_and_glows(view: NetworkView, controlle
     assert all(view.is_greyed(q, l) for q in GRADIENTS for l in (1, 2))
     box = view.item_for("box", 1)
     assert view.highlighted_item() is box
-    assert box.halo.isVisible() and box.pen().color() == QColor(LIGHT.highlight)
-    assert view.item_for("forward", 1).halo.isVisible()  # the A1 it produced
+    assert box.halo.lit and box.pen().color() == QColor(LIGHT.highlight)
+    assert view.item_for("forward", 1).halo.lit  # the A1 it produced
     assert view.item_for("step", 0).brush().color() == QColor(LIGHT.highlight)  # the F1 chip is lit
     assert view.item_for("step", 1).brush().color() != QColor(LIGHT.highlight)
     assert view.next_items() == [view.item_for("box", 2)]
@@ -119,7 +121,7 @@ def test_cost_step_lights_the_red_dAL_arrow(view: NetworkView, controller: Contr
     assert not view.is_greyed("J", 0)
     assert view.item_for("J", 0).text() == f"{controller.stepper.current_cost:.4f}"
     assert view.highlighted_item() is view.item_for("cost", 0)
-    assert arrow in view.highlighted_items() and arrow.halo.isVisible()
+    assert arrow in view.highlighted_items() and arrow.halo.lit
 
 
 def test_backward_steps_show_every_gradient(view: NetworkView, controller: Controller) -> None:
@@ -147,7 +149,7 @@ def test_update_glows_on_the_parameters_and_starts_a_new_iteration(view: Network
     assert view.caption_text().startswith("Update done")
     assert any(t.text() == "Iteration 1" for t in visible_texts(view))
     steps(controller, 1)  # the glow moves on to layer 1's box and leaves W1 plain again
-    assert W1.pen().color() == QColor(LIGHT.box_border) and not W1.halo.isVisible()
+    assert W1.pen().color() == QColor(LIGHT.box_border) and not W1.halo.lit
 
 
 def test_heatmaps_are_symmetric_about_zero_and_never_show_nan_as_a_number() -> None:
