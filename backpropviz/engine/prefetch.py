@@ -19,7 +19,7 @@ import numpy as np
 
 from .network import Network
 
-# Multiply-adds of a micro-step below which computing ahead is not worth a thread and two copies
+# Multiply-adds of a micro-step up to which computing ahead is not worth a thread and two copies
 # (F2 of the 784-128-64-1 net above is 8·10⁷, ~3 ms; every step of the course's nets is far below).
 MIN_WORK = 2e7
 
@@ -54,7 +54,7 @@ class Prefetch:
     def start(self, key: tuple, kind: str, l: int) -> bool:
         """Compute micro-step (kind, l) ahead for state ``key``; False when it is too cheap to bother.
         An earlier job not yet begun is cancelled (its state is gone)."""
-        if kind not in ("forward", "backward") or step_work(self.net, kind, l) < MIN_WORK:
+        if step_work(self.net, kind, l) <= MIN_WORK:  # the Cost and the Update do none
             return False
         if self._key == key:
             return True

@@ -93,15 +93,6 @@ def lut_position(value: float, level: float) -> int:
     return round((t + 1.0) / 2.0 * (len(DIVERGING_LUT) - 1))
 
 
-def colour_for(value: float, level: float) -> QColor:
-    """The diverging colour of ``value`` on the scale [−level, level] (black when not finite)."""
-    index = lut_position(value, level)
-    if index < 0:
-        return QColor("#000000")
-    r, g, b = DIVERGING_LUT[index]
-    return QColor(int(r), int(g), int(b))
-
-
 def apply_palette(app: QApplication, theme: Theme) -> None:
     """Qt's palette from the theme, so standard widgets follow light/dark."""
     palette = QPalette()

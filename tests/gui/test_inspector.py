@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from conftest import shown
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from backpropviz.engine.equations import entry_equation, format_value
@@ -18,12 +19,17 @@ from backpropviz.gui.inspector import (
     width_signature,
 )
 from backpropviz.gui.plots.base import nice_ceiling
-from backpropviz.gui.theme import DARK, colour_for, symmetric_level
+from backpropviz.gui.theme import DARK, DIVERGING_LUT, lut_position, symmetric_level
 
 
 @pytest.fixture
 def inspector(qtbot, controller):
     return shown(qtbot, Inspector(controller), (380, 600))
+
+
+def lut_colour(value, level):
+    """The diverging map's colour of a finite ``value`` on [−level, level]."""
+    return QColor(*DIVERGING_LUT[lut_position(float(value), level)].tolist())
 
 
 def step_to(controller, label):
@@ -66,7 +72,7 @@ def test_w1_numbers_equal_the_steppers_array(inspector, controller):
     level = nice_ceiling(symmetric_level(W1))
     assert 0.25 * level < np.abs(W1).max() <= level
     brush = inspector.model.data(inspector.model.index(1, 1), Qt.ItemDataRole.BackgroundRole)
-    assert brush.color() == colour_for(W1[1, 1], level)
+    assert brush.color() == lut_colour(W1[1, 1], level)
     # headers name units and inputs; the heatmap holds the whole matrix with levels symmetric about 0
     assert column_headers(inspector) == ["x0", "x1"]
     assert inspector.model.headerData(3, Qt.Orientation.Vertical) == "unit 3"
@@ -238,7 +244,7 @@ def test_the_colour_scale_stays_put_until_the_numbers_outgrow_it_or_shrink_well_
     controller.edit_parameter("W1", (0, 0), 30 * start)  # past the bar: a round level above it
     assert bar_level() == nice_ceiling(30 * start)
     brush = inspector.model.data(inspector.model.index(1, 1), Qt.ItemDataRole.BackgroundRole)
-    assert brush.color() == colour_for(controller.stepper.value("W", 1)[1, 1], bar_level())  # table and image agree
+    assert brush.color() == lut_colour(controller.stepper.value("W", 1)[1, 1], bar_level())  # table and image agree
     controller.back()  # well inside it again: back to a scale that fits
     assert bar_level() == start
 

@@ -131,7 +131,6 @@ class SeriesPlot(PlotView):
         self._x = np.arange(0, dtype=np.float64)
         self._shown_furthest = -1
         self._drawable: dict[str, bool] = {}
-        self._lone = False  # one iteration so far: a line of one point draws nothing, so it is a dot
 
         self.log_check = QCheckBox("log y")
         self.log_check.setToolTip("Logarithmic y axis")
@@ -182,7 +181,6 @@ class SeriesPlot(PlotView):
             self._peaks[spec.key] = PeakDecimator()
         self._drawable.clear()
         self._shown_furthest = -1
-        self._lone = False
         self._y_range = self._view_range = None
         self.apply_style()
 
@@ -223,12 +221,12 @@ class SeriesPlot(PlotView):
                 # point. Passed only on a change: a style keyword makes setData restyle the curve.
                 curve.setData(x, y, skipFiniteCheck=ok, connect="all" if ok else "finite")
                 self._drawable[key] = ok
+        lone, was_lone = n == 1, self._shown_furthest == 1
         self._shown_furthest = n
         self.empty_note.setVisible(n == 0)
-        if (n == 1) != self._lone:
-            self._lone = n == 1
+        if lone != was_lone:  # one iteration so far: a line through one point draws nothing, so a dot
             for curve in self.curves.values():
-                curve.setSymbol("o" if self._lone else None)
+                curve.setSymbol("o" if lone else None)
             for sample, _label in self.legend.items:
                 sample.update()  # its cached picture would keep the dot
         self._follow(n, low, high)
