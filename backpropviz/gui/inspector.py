@@ -380,11 +380,15 @@ class Inspector(QWidget):
         self._dirty = False
         self._fitted = b""  # width_signature of the page when its columns were last fitted
         self._drawn: np.ndarray | None = None  # a copy of the values the table and heatmap show
+        self._pixels = np.empty((0, 0), dtype=np.float32)  # the heatmap's image of them
         self._level: float | None = None  # their colour scale's half-width (see next_level)
         self._shape: tuple[int, int] | None = None
         self._message_kind = ""
 
         self._build()
+        # opaque: a label or the table repainting at a step stops here instead of painting the dock's frame
+        # and title behind it again
+        self.setAutoFillBackground(True)
         self._throttle = QTimer(self)
         self._throttle.setSingleShot(True)
         self._throttle.setInterval(REFRESH_MS_WHILE_PLAYING)
@@ -735,10 +739,14 @@ class Inspector(QWidget):
         # would make every comparison 20× slower)
         if self._model.values is not None and self._drawn is not None and np.array_equal(self._drawn, values):
             return  # a step elsewhere in the net: the same numbers, so no repaint of table and heatmap
-        self._drawn = values.copy()
+        if self._drawn is None or self._drawn.shape != values.shape or self._drawn.dtype != values.dtype:
+            # kept from step to step: a new 0.8 MB array (W1 of 784 inputs) costs its page faults every time
+            self._drawn = np.empty_like(values)
+            self._pixels = np.empty(values.shape, dtype=np.float32)
+        np.copyto(self._drawn, values)
         # the Weights tab's stable round levels: no flicker, and the bar's axis is not laid out anew each step
         level = next_level(self._level, symmetric_level(values))
-        image = image_values(values)
+        image = image_values(values, out=self._pixels)
         finite = np.isfinite(values)
         if not finite.all():
             image[~finite] = np.nan  # drawn transparent; the table spells NaN and ±inf out

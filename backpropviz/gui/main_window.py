@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         self.timeline.valueChanged.connect(self._timeline_moved)
         bar.addWidget(self.timeline)
         self.timeline_label = QLabel()
-        self.timeline_label.setMinimumWidth(90)
+        self._fit_timeline_label()
         bar.addWidget(self.timeline_label)
         bar.addSeparator()
         bar.addAction(self.gradcheck_action)
@@ -330,9 +330,18 @@ class MainWindow(QMainWindow):
         self.timeline.setValue(s.iteration)
         self.timeline.blockSignals(False)
         self.timeline_label.setText(f"{s.iteration} / {max(s.furthest, s.iteration)}")
+        self._fit_timeline_label(grow_only=True)
         self.back_action.setEnabled(s.iteration > 0 or s.position > 0 or bool(s.events))
         for action in (self.step_action, self.backward_action, self.iteration_action):
             action.setEnabled(s.report is None)
+
+    def _fit_timeline_label(self, grow_only: bool = False) -> None:
+        """A fixed size that fits the text, grown only when the digits need it: a label that may change size
+        asks the whole window to lay itself out again, at every step."""
+        label = self.timeline_label
+        hint = label.sizeHint()
+        width = max(hint.width(), label.width() if grow_only else round(90 * self.scale))
+        label.setFixedSize(width, hint.height())  # the same size again is a no-op
 
     def _on_rebuilt(self) -> None:
         self.inspector.show_quantity("W", 1)
@@ -383,6 +392,7 @@ class MainWindow(QMainWindow):
         font.setPointSizeF(QApplication.font().pointSizeF() * self.scale)
         self.toolbar.setFont(font)
         self.status.setFont(font)
+        self._fit_timeline_label()
         self.settings_dock.setVisible(not on)
         self.presenter_action.setChecked(on)
         if on:

@@ -76,10 +76,10 @@ def symmetric_level(values: np.ndarray) -> float:
 
 def image_values(values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``values`` as a C-contiguous float32 image (into ``out`` if given), clipped into float32's range."""
-    clipped = np.clip(values, -FLOAT32_SAFE, FLOAT32_SAFE)  # NaN stays NaN
     if out is None:
-        return np.ascontiguousarray(clipped, dtype=np.float32)
-    np.copyto(out, clipped, casting="same_kind")
+        out = np.empty(values.shape, dtype=np.float32)
+    # straight into the float32 image, no float64 temporary; NaN stays NaN
+    np.clip(values, -FLOAT32_SAFE, FLOAT32_SAFE, out=out, casting="same_kind")
     return out
 
 

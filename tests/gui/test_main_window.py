@@ -102,6 +102,12 @@ def test_timeline_scrubs_to_a_past_iteration_exactly(qtbot, window):
     net.train(20, 1.2)
     assert s.net.theta.tobytes() == net.theta.tobytes()
     assert window.timeline_label.text() == "20 / 50"
+    label = window.timeline_label
+    font = label.font()
+    font.setPointSizeF(3 * font.pointSizeF())
+    label.setFont(font)  # wider digits than its fixed width holds: the next step grows it to fit them
+    window.controller.step_forward()
+    assert label.width() >= label.sizeHint().width() > 90
 
 
 def test_status_bar_shows_cost_and_accuracy(qtbot, window):
@@ -181,8 +187,12 @@ def test_presenter_mode_scales_fonts_and_lines(qtbot, window, tmp_path):
     assert window.network_view.item_for("J", 0).font().pointSizeF() >= 1.5 * normal_label
     assert window.grab().save(str(tmp_path / "presenter.png"))
     assert (tmp_path / "presenter.png").stat().st_size > 10_000
+    label = window.timeline_label  # a fixed size (no relayout at each step) that follows the font
+    assert label.minimumSize() == label.maximumSize()
+    assert label.height() >= label.sizeHint().height() and label.width() >= label.sizeHint().width()
     window.toggle_presenter(False)
     assert window.scale == 1 and window.settings_dock.isVisible()
+    assert label.height() == label.sizeHint().height()
 
 
 def test_dark_theme(qtbot, window):
