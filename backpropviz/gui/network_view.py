@@ -273,7 +273,36 @@ class _Thumbnail(QGraphicsPathItem):
         self.greyed = False
         self.gradient = False  # label colour: backward red for dZ, dW, db, dA0
         self.style_state: tuple | None = None
+        self.setPen(Qt.PenStyle.NoPen)  # the frame is drawn by one of the twins in _frames
+        self._frames: dict[tuple, QGraphicsPathItem] = {}
+        self._frame: QGraphicsPathItem | None = None
         self._shown: tuple[tuple, np.ndarray] | None = None  # (ghost, level, centre) and the sample drawn
+
+    def show_frame(self, look: tuple, pen: QPen, brush: QColor | Qt.BrushStyle) -> None:
+        """Outline (and, greyed, fill) the thumbnail with ``pen`` and ``brush``, known by ``look``.
+
+        An Update greys sixteen thumbnails of the wide net at once and F1… light them again, and a new pen
+        throws an item's cached picture away. So each look gets a twin frame, drawn once, under the
+        pixmap; a change of look only changes which twin is opaque (hiding one would drop its picture)."""
+        frame = self._frames.get(look)
+        if frame is None:
+            frame = QGraphicsPathItem(self.path(), self)
+            frame.setPen(pen)
+            frame.setBrush(brush)
+            frame.setZValue(-1)  # under the pixmap and the labels, over the halos (behind the parent)
+            frame.setCacheMode(self.cacheMode())
+            frame.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            frame.setOpacity(0.0)
+            self._frames[look] = frame
+        if frame is not self._frame:
+            if self._frame is not None:
+                self._frame.setOpacity(0.0)
+            frame.setOpacity(1.0)
+            self._frame = frame
+
+    def frame_pen(self) -> QPen:
+        """The pen of the frame shown."""
+        return self._frame.pen() if self._frame is not None else self.pen()
 
     def show_values(self, values: np.ndarray | None, level: float | None, centre: float, ghost: bool = False) -> None:
         """The heatmap of ``values`` (its ``sample_matrix``; ``level``, ``centre`` as for ``heatmap_rgb``), or
@@ -1124,14 +1153,13 @@ class NetworkView(QGraphicsView):
         if state == thumb.style_state:
             return  # most thumbnails keep their frame from one frame of Play to the next
         thumb.style_state = state
-        if thumb.greyed:
-            thumb.setBrush(_colour(t.muted, 45))
-            thumb.setPen(self._pen(t.muted, 0.9, Qt.PenStyle.DashLine))
-        else:
-            thumb.setBrush(Qt.BrushStyle.NoBrush)
-            thumb.setPen(self._pen(t.box_border, 0.8))
         if glowing:
-            thumb.setPen(self._pen(t.highlight, 1.8))
+            pen = self._pen(t.highlight, 1.8)
+        elif thumb.greyed:
+            pen = self._pen(t.muted, 0.9, Qt.PenStyle.DashLine)
+        else:
+            pen = self._pen(t.box_border, 0.8)
+        thumb.show_frame(state, pen, _colour(t.muted, 45) if thumb.greyed else Qt.BrushStyle.NoBrush)
         thumb.labels[0].set_ink(t.muted if thumb.greyed else (t.backward if thumb.gradient else t.text))
         for label in thumb.labels[1:]:
             label.set_ink(t.muted if thumb.greyed else t.box_border)

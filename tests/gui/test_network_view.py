@@ -93,6 +93,19 @@ def test_fresh_network_greys_every_computed_quantity(view: NetworkView) -> None:
     assert "Next (Space) ▸ F1" in view.caption_text()
 
 
+def test_thumbnail_frames_grey_and_light_up_without_new_items(view: NetworkView, controller: Controller) -> None:
+    Z1, W1 = view.item_for("Z", 1), view.item_for("W", 1)
+    assert Z1.frame_pen().style() == Qt.PenStyle.DashLine and Z1.frame_pen().color() == QColor(LIGHT.muted)
+    assert W1.frame_pen().style() == Qt.PenStyle.SolidLine
+    steps(controller, 1)  # F1 computes Z1
+    assert Z1.frame_pen().style() == Qt.PenStyle.SolidLine
+    steps(controller, 11)  # to the Update of iteration 2: every look has been shown
+    count = len(view.scene().items())
+    steps(controller, 6)  # one more iteration lights and greys the same frames again, by their twins
+    assert len(view.scene().items()) == count
+    assert view.is_greyed("Z", 1) and Z1.frame_pen().style() == Qt.PenStyle.DashLine
+
+
 def test_first_forward_step_fills_layer_1_and_glows(view: NetworkView, controller: Controller) -> None:
     steps(controller, 1)
     assert not view.is_greyed("Z", 1) and not view.is_greyed("A", 1)
@@ -144,12 +157,12 @@ def test_backward_steps_show_every_gradient(view: NetworkView, controller: Contr
 def test_update_glows_on_the_parameters_and_starts_a_new_iteration(view: NetworkView, controller: Controller) -> None:
     steps(controller, 6)  # F1 F2 Cost B2 B1 Update
     W1 = view.item_for("W", 1)
-    assert W1 in view.highlighted_items() and W1.pen().color() == QColor(LIGHT.highlight)
+    assert W1 in view.highlighted_items() and W1.frame_pen().color() == QColor(LIGHT.highlight)
     assert all(greyed for key, greyed in greying(view, 2).items() if key != ("A", 0))
     assert view.caption_text().startswith("Update done")
     assert any(t.text() == "Iteration 1" for t in visible_texts(view))
     steps(controller, 1)  # the glow moves on to layer 1's box and leaves W1 plain again
-    assert W1.pen().color() == QColor(LIGHT.box_border) and not W1.halo.lit
+    assert W1.frame_pen().color() == QColor(LIGHT.box_border) and not W1.halo.lit
 
 
 def test_heatmaps_are_symmetric_about_zero_and_never_show_nan_as_a_number() -> None:
