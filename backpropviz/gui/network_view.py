@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QColor,
     QFont,
     QFontMetricsF,
@@ -215,6 +216,55 @@ class _Keyed:
         return None
 
 
+LOOKS_Z = -10.0  # a look's twin lies under every child of its item (a pill sits at −1), over the halos
+
+
+class _Looks:
+    """How a panel, thumbnail or arrow is drawn (its pen and brush), as twin items toggled by opacity.
+
+    A micro-step lights, greys and un-greys dozens of items, and a new pen or brush throws an item's cached
+    picture away (an Update of the wide net greyed sixteen thumbnails and restyled a dozen panels). So the
+    item itself draws nothing and each look gets a twin of its path, drawn once, under its children; a
+    change of look only changes which twin is opaque (hiding one would drop its picture too)."""
+
+    def __init__(self, item: QGraphicsPathItem) -> None:
+        self._item = item
+        self._twins: dict[tuple, QGraphicsPathItem] = {}
+        self._shown: QGraphicsPathItem | None = None
+        item.setPen(Qt.PenStyle.NoPen)
+        item.setBrush(Qt.BrushStyle.NoBrush)
+
+    def show(self, pen: QPen, brush: QColor | Qt.BrushStyle) -> None:
+        fill = QBrush(brush)
+        key = (pen.color().rgba(), pen.widthF(), pen.style(), fill.color().rgba(), fill.style())
+        twin = self._twins.get(key)
+        if twin is None:
+            twin = QGraphicsPathItem(self._item.path(), self._item)
+            twin.setPen(pen)
+            twin.setBrush(fill)
+            twin.setZValue(LOOKS_Z)
+            twin.setCacheMode(self._item.cacheMode())
+            twin.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            twin.setOpacity(0.0)
+            self._twins[key] = twin
+        if twin is not self._shown:
+            if self._shown is not None:
+                self._shown.setOpacity(0.0)
+            twin.setOpacity(1.0)
+            self._shown = twin
+
+    @property
+    def shown(self) -> QGraphicsPathItem | None:
+        """The twin drawn now (None before the first look)."""
+        return self._shown
+
+    def pen(self) -> QPen:
+        return self._shown.pen() if self._shown is not None else self._item.pen()
+
+    def brush(self) -> QBrush:
+        return self._shown.brush() if self._shown is not None else self._item.brush()
+
+
 class _Halo(QGraphicsPathItem):
     """The amber glow (``halo``) or the dashed 'next' outline (``next_halo``) around an item, drawn behind it.
 
@@ -249,6 +299,7 @@ class _Box(QGraphicsPathItem):
         grow = 4.0
         halo.addRoundedRect(rect.adjusted(-grow, -grow, grow, grow), radius + grow, radius + grow)
         self.halo, self.next_halo = _Halo(self, halo), _Halo(self, halo)
+        self.looks = _Looks(self)
         self.greyed = False
 
 
@@ -273,36 +324,8 @@ class _Thumbnail(QGraphicsPathItem):
         self.greyed = False
         self.gradient = False  # label colour: backward red for dZ, dW, db, dA0
         self.style_state: tuple | None = None
-        self.setPen(Qt.PenStyle.NoPen)  # the frame is drawn by one of the twins in _frames
-        self._frames: dict[tuple, QGraphicsPathItem] = {}
-        self._frame: QGraphicsPathItem | None = None
+        self.looks = _Looks(self)
         self._shown: tuple[tuple, np.ndarray] | None = None  # (ghost, level, centre) and the sample drawn
-
-    def show_frame(self, look: tuple, pen: QPen, brush: QColor | Qt.BrushStyle) -> None:
-        """Outline (and, greyed, fill) the thumbnail with ``pen`` and ``brush``, known by ``look``.
-
-        An Update greys sixteen thumbnails of the wide net at once and F1… light them again, and a new pen
-        throws an item's cached picture away. So each look gets a twin frame, drawn once, under the
-        pixmap; a change of look only changes which twin is opaque (hiding one would drop its picture)."""
-        frame = self._frames.get(look)
-        if frame is None:
-            frame = QGraphicsPathItem(self.path(), self)
-            frame.setPen(pen)
-            frame.setBrush(brush)
-            frame.setZValue(-1)  # under the pixmap and the labels, over the halos (behind the parent)
-            frame.setCacheMode(self.cacheMode())
-            frame.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-            frame.setOpacity(0.0)
-            self._frames[look] = frame
-        if frame is not self._frame:
-            if self._frame is not None:
-                self._frame.setOpacity(0.0)
-            frame.setOpacity(1.0)
-            self._frame = frame
-
-    def frame_pen(self) -> QPen:
-        """The pen of the frame shown."""
-        return self._frame.pen() if self._frame is not None else self.pen()
 
     def show_values(self, values: np.ndarray | None, level: float | None, centre: float, ghost: bool = False) -> None:
         """The heatmap of ``values`` (its ``sample_matrix``; ``level``, ``centre`` as for ``heatmap_rgb``), or
@@ -383,6 +406,7 @@ class _Arrow(QGraphicsPathItem):
         stroker.setWidth(max(14.0, head * 1.6))
         self._hit = stroker.createStroke(path)
         self.halo, self.next_halo = _Halo(self, path), _Halo(self, path)
+        self.looks = _Looks(self)
         self.labels: list[_InkLabel] = []
         self.greyed = False
 
@@ -1159,7 +1183,7 @@ class NetworkView(QGraphicsView):
             pen = self._pen(t.muted, 0.9, Qt.PenStyle.DashLine)
         else:
             pen = self._pen(t.box_border, 0.8)
-        thumb.show_frame(state, pen, _colour(t.muted, 45) if thumb.greyed else Qt.BrushStyle.NoBrush)
+        thumb.looks.show(pen, _colour(t.muted, 45) if thumb.greyed else Qt.BrushStyle.NoBrush)
         thumb.labels[0].set_ink(t.muted if thumb.greyed else (t.backward if thumb.gradient else t.text))
         for label in thumb.labels[1:]:
             label.set_ink(t.muted if thumb.greyed else t.box_border)
@@ -1168,8 +1192,7 @@ class NetworkView(QGraphicsView):
         t = self.theme
         arrow.greyed = greyed
         ink = t.muted if greyed else colour
-        arrow.setPen(self._pen(ink, 1.8))
-        arrow.setBrush(QColor(ink))
+        arrow.looks.show(self._pen(ink, 1.8), QColor(ink))
         for label in arrow.labels[:1]:
             label.set_ink(ink)
         for label in arrow.labels[1:]:
@@ -1178,15 +1201,13 @@ class NetworkView(QGraphicsView):
     def _style_box(self, box: _Box, border: str, greyed: bool, lower: bool = False) -> None:
         t = self.theme
         if box in self._glow_main:
-            box.setBrush(_colour(t.backward, 14) if lower else QColor(t.box_fill))
-            box.setPen(self._pen(t.highlight, 2.2))
+            box.looks.show(self._pen(t.highlight, 2.2), _colour(t.backward, 14) if lower else QColor(t.box_fill))
         elif lower:  # the backward band: a faint red wash once computed
-            box.setBrush(_colour(t.backward, 14) if not greyed else QColor(t.panel))
-            box.setPen(self._pen(t.muted if greyed else border, 1.2, Qt.PenStyle.DashLine if greyed else
-                                 Qt.PenStyle.SolidLine, alpha=255 if greyed else 150))
+            box.looks.show(self._pen(t.muted if greyed else border, 1.2, Qt.PenStyle.DashLine if greyed else
+                                     Qt.PenStyle.SolidLine, alpha=255 if greyed else 150),
+                           _colour(t.backward, 14) if not greyed else QColor(t.panel))
         else:
-            box.setBrush(QColor(t.box_fill))
-            box.setPen(self._pen(border, 1.2))
+            box.looks.show(self._pen(border, 1.2), QColor(t.box_fill))
 
     def _refresh_header(self) -> None:
         t, stepper = self.theme, self.stepper
@@ -1199,20 +1220,17 @@ class NetworkView(QGraphicsView):
             done = i < stepper.position
             colour = t.backward if chip.step.kind == "backward" else t.text
             if upcoming and stepper.report is not None:  # the micro-step that would diverge
-                chip.setBrush(QColor(t.backward))
-                chip.setPen(self._pen(t.backward, 1.2))
+                chip.looks.show(self._pen(t.backward, 1.2), QColor(t.backward))
                 chip.text.setBrush(QColor("#ffffff"))
             elif current:
-                chip.setBrush(QColor(t.highlight))
-                chip.setPen(self._pen(t.highlight, 1.2))
+                chip.looks.show(self._pen(t.highlight, 1.2), QColor(t.highlight))
                 chip.text.setBrush(QColor(ON_HIGHLIGHT))
             elif upcoming:
-                chip.setBrush(QColor(t.panel))
-                chip.setPen(self._pen(t.highlight, 1.4, Qt.PenStyle.DashLine))
+                chip.looks.show(self._pen(t.highlight, 1.4, Qt.PenStyle.DashLine), QColor(t.panel))
                 chip.text.setBrush(QColor(colour))
             else:
-                chip.setBrush(QColor(t.box_fill) if done else QColor(t.panel))
-                chip.setPen(self._pen(t.box_border if done else t.muted, 0.9))
+                chip.looks.show(self._pen(t.box_border if done else t.muted, 0.9),
+                                QColor(t.box_fill) if done else QColor(t.panel))
                 chip.text.setBrush(QColor(colour if done else t.muted))
             font = chip.text.font()
             if font.bold() != current:

@@ -95,15 +95,28 @@ def test_fresh_network_greys_every_computed_quantity(view: NetworkView) -> None:
 
 def test_thumbnail_frames_grey_and_light_up_without_new_items(view: NetworkView, controller: Controller) -> None:
     Z1, W1 = view.item_for("Z", 1), view.item_for("W", 1)
-    assert Z1.frame_pen().style() == Qt.PenStyle.DashLine and Z1.frame_pen().color() == QColor(LIGHT.muted)
-    assert W1.frame_pen().style() == Qt.PenStyle.SolidLine
+    assert Z1.looks.pen().style() == Qt.PenStyle.DashLine and Z1.looks.pen().color() == QColor(LIGHT.muted)
+    assert W1.looks.pen().style() == Qt.PenStyle.SolidLine
     steps(controller, 1)  # F1 computes Z1
-    assert Z1.frame_pen().style() == Qt.PenStyle.SolidLine
+    assert Z1.looks.pen().style() == Qt.PenStyle.SolidLine
     steps(controller, 11)  # to the Update of iteration 2: every look has been shown
     count = len(view.scene().items())
     steps(controller, 6)  # one more iteration lights and greys the same frames again, by their twins
     assert len(view.scene().items()) == count
-    assert view.is_greyed("Z", 1) and Z1.frame_pen().style() == Qt.PenStyle.DashLine
+    assert view.is_greyed("Z", 1) and Z1.looks.pen().style() == Qt.PenStyle.DashLine
+
+
+def test_what_a_panel_holds_is_drawn_over_its_fill(view: NetworkView, controller: Controller) -> None:
+    steps(controller, 3)
+    for key in (("box", 1), ("box", 2), ("grads", 2), ("cost", 0)):
+        box = view.item_for(*key)
+        fill = box.looks.shown
+        held = [c for c in box.childItems() if c.opacity() > 0 and c is not fill and c.isVisible()
+                and not c.flags() & QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent]
+        assert fill is not None and held
+        for child in held:  # the activation's pill, thumbnails, texts
+            stack = view.scene().items(child.sceneBoundingRect().center())
+            assert stack.index(child) < stack.index(fill), (key, child)
 
 
 def test_first_forward_step_fills_layer_1_and_glows(view: NetworkView, controller: Controller) -> None:
@@ -113,10 +126,10 @@ def test_first_forward_step_fills_layer_1_and_glows(view: NetworkView, controlle
     assert all(view.is_greyed(q, l) for q in GRADIENTS for l in (1, 2))
     box = view.item_for("box", 1)
     assert view.highlighted_item() is box
-    assert box.halo.lit and box.pen().color() == QColor(LIGHT.highlight)
+    assert box.halo.lit and box.looks.pen().color() == QColor(LIGHT.highlight)
     assert view.item_for("forward", 1).halo.lit  # the A1 it produced
-    assert view.item_for("step", 0).brush().color() == QColor(LIGHT.highlight)  # the F1 chip is lit
-    assert view.item_for("step", 1).brush().color() != QColor(LIGHT.highlight)
+    assert view.item_for("step", 0).looks.brush().color() == QColor(LIGHT.highlight)  # the F1 chip is lit
+    assert view.item_for("step", 1).looks.brush().color() != QColor(LIGHT.highlight)
     assert view.next_items() == [view.item_for("box", 2)]
     for equation in step_equations(controller.stepper.net, controller.stepper.last_step, 1.2):
         assert equation in view.caption_text()
@@ -129,8 +142,8 @@ def test_cost_step_lights_the_red_dAL_arrow(view: NetworkView, controller: Contr
     steps(controller, 3)  # F1 F2 Cost
     arrow = view.item_for("dA", 2)
     assert not view.is_greyed("dA", 2)
-    assert arrow.pen().color() == QColor(LIGHT.backward)
-    assert view.is_greyed("dA", 1) and view.item_for("dA", 1).pen().color() == QColor(LIGHT.muted)
+    assert arrow.looks.pen().color() == QColor(LIGHT.backward)
+    assert view.is_greyed("dA", 1) and view.item_for("dA", 1).looks.pen().color() == QColor(LIGHT.muted)
     assert not view.is_greyed("J", 0)
     assert view.item_for("J", 0).text() == f"{controller.stepper.current_cost:.4f}"
     assert view.highlighted_item() is view.item_for("cost", 0)
@@ -157,12 +170,12 @@ def test_backward_steps_show_every_gradient(view: NetworkView, controller: Contr
 def test_update_glows_on_the_parameters_and_starts_a_new_iteration(view: NetworkView, controller: Controller) -> None:
     steps(controller, 6)  # F1 F2 Cost B2 B1 Update
     W1 = view.item_for("W", 1)
-    assert W1 in view.highlighted_items() and W1.frame_pen().color() == QColor(LIGHT.highlight)
+    assert W1 in view.highlighted_items() and W1.looks.pen().color() == QColor(LIGHT.highlight)
     assert all(greyed for key, greyed in greying(view, 2).items() if key != ("A", 0))
     assert view.caption_text().startswith("Update done")
     assert any(t.text() == "Iteration 1" for t in visible_texts(view))
     steps(controller, 1)  # the glow moves on to layer 1's box and leaves W1 plain again
-    assert W1.frame_pen().color() == QColor(LIGHT.box_border) and not W1.halo.lit
+    assert W1.looks.pen().color() == QColor(LIGHT.box_border) and not W1.halo.lit
 
 
 def test_heatmaps_are_symmetric_about_zero_and_never_show_nan_as_a_number() -> None:
@@ -341,7 +354,7 @@ def test_divergence_shows_the_red_banner(qtbot, view: NetworkView, controller: C
     assert view.banner_text() == f"⚠  {report.message}"
     assert view.sceneRect().contains(view._banner.sceneBoundingRect())
     failing = next(i for i, s in enumerate(controller.stepper.steps) if s.label == report.step)
-    assert view.item_for("step", failing).brush().color() == QColor(LIGHT.backward)
+    assert view.item_for("step", failing).looks.brush().color() == QColor(LIGHT.backward)
     controller.back()
     assert view.banner_text() is None
 
@@ -353,8 +366,8 @@ def test_set_theme_recolours_in_place(view: NetworkView, controller: Controller)
     view.set_theme(DARK)
     assert view.item_for("W", 1) is W1
     assert view.backgroundBrush().color() == QColor(DARK.background)
-    assert view.item_for("forward", 1).pen().color() == QColor(DARK.forward)
-    assert view.item_for("box", 1).pen().color() == QColor(DARK.highlight)
+    assert view.item_for("forward", 1).looks.pen().color() == QColor(DARK.forward)
+    assert view.item_for("box", 1).looks.pen().color() == QColor(DARK.highlight)
 
 
 def test_set_scale_enlarges_text_relative_to_the_diagram(view: NetworkView) -> None:
