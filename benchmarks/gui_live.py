@@ -209,31 +209,30 @@ def play_batch(rate: float) -> int:
     return max(1, int(WORK_SECONDS * rate))
 
 
+def iteration_rate(train: Callable[[int], object], seconds: float, batch: int) -> float:
+    """Iterations/s of ``train(batch)`` called again and again for ``seconds``."""
+    n, start = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - start) < seconds:
+        train(batch)
+        n += batch
+    return n / elapsed
+
+
 def headless_rates(seconds: float, batch: int) -> tuple[float, float]:
     """(Network.train it/s, Stepper.run it/s) on fresh flower nets, each for ``seconds``, in ``batch``es."""
-    stepper = flower_stepper()
-    net = stepper.net
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        net.train(batch, 1.2)
-        n += batch
-    train = n / elapsed
-    stepper = flower_stepper()
-    n, start = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - start) < seconds:
-        stepper.run(batch)
-        n += batch
-    return train, n / elapsed
+    net = flower_stepper().net
+    train = iteration_rate(lambda n: net.train(n, 1.2), seconds, batch)
+    return train, iteration_rate(flower_stepper().run, seconds, batch)
 
 
 def rate_beside_busy_cpu(seconds: float, batch: int) -> float:
     """Stepper.run it/s while another process spins a plain Python loop: what the worker process can
     reach while the window draws on the other CPU (on these 2-CPU machines a busy neighbour alone cost the
-    engine 10–40 %, varying from minute to minute)."""
+    engine 0–40 %, varying from minute to minute)."""
     spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         time.sleep(0.2)  # started and spinning
-        return headless_rates(seconds, batch)[1]
+        return iteration_rate(flower_stepper().run, seconds, batch)
     finally:
         spinner.kill()
         spinner.wait()
