@@ -48,6 +48,7 @@ from ..engine.equations import (
 )
 from .controller import Controller
 from .plots.base import cache_static_items, next_level
+from .plots.fast_image import FastImageItem
 from .theme import DIVERGING_LUT, LIGHT, Theme, image_values, lut_position, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
@@ -343,7 +344,7 @@ class NumberDelegate(QStyledItemDelegate):
         model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
 
 
-class _ClickableImage(pg.ImageItem):
+class _ClickableImage(FastImageItem):
     """The heatmap: a left click names the entry under the mouse (row i, column j)."""
 
     entryClicked = Signal(int, int)

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
 from backpropviz.engine.network import Network
@@ -28,6 +28,34 @@ def test_space_walks_two_whole_iterations_in_order(qtbot, window):
     assert labels == ["F1", "F2", "Cost", "B2", "B1", "Update"] * 2
     assert (s.iteration, s.position) == (2, 0)
     assert "Iteration <b>2</b>" in window.status.text()
+
+
+class _LayoutRequests(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.LayoutRequest
+        return False
+
+
+def test_the_status_line_shows_each_step_without_a_new_layout_and_copies_its_text(qtbot, window):
+    bar = window.statusBar()
+    requests = _LayoutRequests()
+    bar.installEventFilter(requests)
+    before = window.status.grab().toImage()
+    press(qtbot, window, Qt.Key.Key_Space, 3)
+    QApplication.processEvents()
+    assert "last step <b>Cost</b>" in window.status.text()
+    assert window.status.grab().toImage() != before  # the new text was painted
+    assert requests.count == 0  # a new text repaints the line only: the bar (and the window) lay out nothing
+    assert window.status.height() >= window.status.fontMetrics().height()
+    copy = window.status.actions()[0]
+    copy.trigger()
+    copied = QApplication.clipboard().text()
+    assert copied.startswith("Iteration 0 · last step Cost, next B2 · J = ") and "<b>" not in copied
+    assert window.status.toolTip() == copied
 
 
 @pytest.mark.parametrize("key", [Qt.Key.Key_Right, Qt.Key.Key_PageDown])

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 import pytest
 from conftest import peaks_at_once, shown
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage
 
 from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.model import HiddenLayer, ModelSettings
@@ -25,6 +25,8 @@ from backpropviz.gui.plots.boundary import GRID
 from backpropviz.gui.plots.contour import contour_segments
 from backpropviz.gui.plots.curves import DECIMATE_ABOVE
 from backpropviz.gui.plots.decimate import MAX_BINS, PeakDecimator
+from backpropviz.gui.plots.fast_image import FastImageItem
+from backpropviz.gui.plots.heatmaps import DIVERGING_MAP
 from backpropviz.gui.theme import DARK, LIGHT, format_number
 
 
@@ -290,6 +292,8 @@ def test_heatmaps_show_W_with_symmetric_stable_levels(qtbot, controller):
         low, high = image.getLevels()
         assert low == -high and high >= np.abs(W).max()
         assert cell.W.bar.levels() == (low, high)
+        image.render()
+        assert image.qimage.format() == QImage.Format.Format_Indexed8  # the fast render takes the bar's map
     before = view.cells[0].W.level
     controller.step_forward()  # a micro-step: the weights are the same, so is the bar
     assert view.cells[0].W.level == before
@@ -529,3 +533,26 @@ def test_export_writes_png_and_svg(qtbot, controller, tmp_path):
         panel.cost.export(tmp_path / "cost.pdf")
     # the scene's context menu keeps pyqtgraph's "Export..."
     assert panel.cost.graphics.scene().contextMenu[0].text() == "Export..."
+
+
+@pytest.mark.parametrize("axis_order", ["row-major", "col-major"])
+def test_fast_image_paints_the_pixels_pyqtgraph_would(qtbot, axis_order):
+    rng = np.random.default_rng(3)
+    values = rng.uniform(-1.2, 1.2, size=(7, 11))  # past both levels: clipped to the end colours
+    values[0, :3] = (-0.5, 0.0, 0.5)  # on the levels' grid, where a rounding difference would show
+    lut = DIVERGING_MAP.getLookupTable(nPts=256)
+    reference, fast = pg.ImageItem(axisOrder=axis_order), FastImageItem(axisOrder=axis_order)
+    for item in (reference, fast):
+        item.setLookupTable(lut)
+        item.setImage(values, autoLevels=False, levels=(-1.0, 1.0))
+        item.render()
+    def pixels(item):
+        return item.qimage.convertToFormat(QImage.Format.Format_ARGB32)
+
+    assert pixels(fast) == pixels(reference)
+    assert fast.qimage.format() == QImage.Format.Format_Indexed8  # its own path, not pyqtgraph's
+    # NaN entries: pyqtgraph's transparent pixels
+    values[2, 2] = np.nan
+    fast.setImage(values, autoLevels=False, levels=(-1.0, 1.0))
+    fast.render()
+    assert QColor(pixels(fast).pixelColor(*((2, 2)))).alpha() == 0

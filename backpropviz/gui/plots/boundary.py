@@ -25,6 +25,7 @@ from ..controller import Controller
 from ..theme import Theme
 from .base import PlotView, pen_width, style_axes
 from .contour import contour_segments
+from .fast_image import FastImageItem
 
 GRID = 120
 MARGIN = 0.08  # of the data's range, on each side
@@ -90,7 +91,7 @@ class DecisionBoundary(PlotView):
 
         self.plot: pg.PlotItem = self.graphics.addPlot()
         self.plot.vb.setDefaultPadding(0.0)
-        self.image = pg.ImageItem(axisOrder="col-major")  # image[i, j] is A at (grid_x[i], grid_y[j])
+        self.image = FastImageItem(axisOrder="col-major")  # image[i, j] is A at (grid_x[i], grid_y[j])
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
         self.contour = pg.PlotCurveItem(connect="pairs", skipFiniteCheck=True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..controller import Controller
 from ..theme import DIVERGING_LUT, Theme, format_number, image_values, symmetric_level
 from .base import PlotView, label_style, next_level, power_text, tick_font
+from .fast_image import FastImageItem
 
 DIVERGING_MAP = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
 
@@ -46,7 +47,7 @@ class MatrixImage:
         self.title = pg.LabelItem("", justify="left")
         self.view = pg.ViewBox(invertY=True, defaultPadding=0.0, enableMenu=True)
         self.view.setMouseEnabled(x=False, y=False)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = FastImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
         self.bar = pg.ColorBarItem(
             values=(-1.0, 1.0), colorMap=DIVERGING_MAP, interactive=False, width=9, colorMapMenu=False
