@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox
 
 from backpropviz.engine.model import ModelSettings
@@ -15,6 +16,21 @@ def shown(qtbot, widget, size=(420, 320)):
     widget.show()
     qtbot.waitExposed(widget)
     return widget
+
+
+class EventCounter(QObject):
+    """Counts the events of one type that the widgets it is installed on receive."""
+
+    def __init__(self, kind: QEvent.Type, *widgets: QObject) -> None:
+        super().__init__()
+        self.kind = kind
+        self.count = 0
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == self.kind
+        return False
 
 
 def peaks_at_once(y: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarray]:

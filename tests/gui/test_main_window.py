@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt
+from conftest import EventCounter
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
 from backpropviz.engine.network import Network
@@ -30,20 +31,9 @@ def test_space_walks_two_whole_iterations_in_order(qtbot, window):
     assert "Iteration <b>2</b>" in window.status.text()
 
 
-class _LayoutRequests(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        self.count += event.type() == QEvent.Type.LayoutRequest
-        return False
-
-
 def test_the_status_line_shows_each_step_without_a_new_layout_and_copies_its_text(qtbot, window):
     bar = window.statusBar()
-    requests = _LayoutRequests()
-    bar.installEventFilter(requests)
+    requests = EventCounter(QEvent.Type.LayoutRequest, bar)
     before = window.status.grab().toImage()
     press(qtbot, window, Qt.Key.Key_Space, 3)
     QApplication.processEvents()

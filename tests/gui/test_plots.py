@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from conftest import peaks_at_once, shown
-from PySide6.QtCore import QPoint, QPointF, Qt
+from conftest import EventCounter, peaks_at_once, shown
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
 
 from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.model import HiddenLayer, ModelSettings
@@ -140,6 +141,30 @@ def test_view_follows_the_data_in_steps_until_the_user_zooms(qtbot, controller):
     (_, _), (ly0, ly1) = vb.viewRange()
     cost = controller.stepper.series("cost")
     assert ly0 <= np.log10(cost.min()) and np.log10(cost.max()) <= ly1
+
+
+def test_a_range_step_sets_each_curve_once_and_zoomed_curves_clip_to_view(qtbot, controller):
+    plot = shown(qtbot, AccuracyPlot(controller, LIGHT))
+    controller.run(3)
+    curve = plot.curves["train_accuracy"]
+    drawn = []
+    original = curve.curve.setData
+    curve.curve.setData = lambda *args, **kwargs: (drawn.append(1), original(*args, **kwargs))
+    before = plot.plot.vb.viewRange()
+    QApplication.processEvents()
+    paints = EventCounter(QEvent.Type.Paint, plot.graphics.viewport())
+    controller.run(40)  # past x = 10 and a new y range: the view steps
+    assert plot.plot.vb.viewRange() != before
+    QApplication.processEvents()
+    # pyqtgraph's own clipping would set the data again for the new range, and its bounds, invalidated
+    # by the new transform during the paint, would ask for a second paint
+    assert len(drawn) == 1 and paints.count == 1
+    assert not curve.opts["clipToView"] and not curve.opts["autoDownsample"]
+    plot.plot.vb.scaleBy((0.5, 0.5))
+    plot.plot.vb.sigRangeChangedManually.emit([True, True])  # zoomed in: pyqtgraph clips and downsamples
+    assert curve.opts["clipToView"] and curve.opts["autoDownsample"] and curve.opts["dynamicRangeLimit"]
+    plot.plot.autoBtnClicked()
+    assert plot.following and not curve.opts["clipToView"]
 
 
 def test_peak_decimation_grows_by_pieces_to_what_it_gives_at_once():

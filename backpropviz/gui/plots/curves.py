@@ -102,8 +102,8 @@ class SeriesPlot(PlotView):
         super().__init__(controller, theme, parent)
         self.plot: pg.PlotItem = self.graphics.addPlot(axisItems={"left": TidyLogAxis("left")})
         self.plot.showGrid(x=True, y=True, alpha=0.12)
-        # PlotItem.addItem hands its own clip/downsampling modes to every curve (and its context menu
-        # shows them), so they are set here, on the plot, not per curve.
+        # The plot's clip/downsampling modes (its context menu shows them) apply to the curves while the
+        # user has zoomed or panned (_match_view_work).
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
         # The view follows the data in round steps (steady_range, x_range_end) instead of pyqtgraph's
@@ -182,6 +182,7 @@ class SeriesPlot(PlotView):
         self._drawable.clear()
         self._shown_furthest = -1
         self._y_range = self._view_range = None
+        self._match_view_work()
         self.apply_style()
 
     def refresh(self, kind: str) -> None:
@@ -245,11 +246,15 @@ class SeriesPlot(PlotView):
         view = ((-X_MARGIN * end, (1 + X_MARGIN) * end), self._y_range)
         if view != self._view_range:
             self.plot.vb.setRange(xRange=view[0], yRange=view[1], padding=0)
+            # The new transform now, not in the paint (pyqtgraph's default): the curves' bounds it
+            # invalidates would ask for a second paint of the plot.
+            self.plot.vb.updateMatrix()
             self._view_range = view
 
     def _stop_following(self, *_args: object) -> None:
         if self.following:
             self.following = False
+            self._match_view_work()
             if self.controller.stepper.furthest > DECIMATE_ABOVE:
                 self._update_data()  # zoomed in: every iteration, no longer the bins' extremes
 
@@ -258,8 +263,25 @@ class SeriesPlot(PlotView):
         if any(vb.autoRangeEnabled()):  # the "A" button or the menu asked for auto-range: follow again
             vb.disableAutoRange()
             self.following = True
+            self._match_view_work()
             self._y_range = self._view_range = None
             self._update_data()
+
+    def _match_view_work(self) -> None:
+        """pyqtgraph's clip to view, downsampling and dynamic range limit only while the user zoomed or panned.
+
+        Following, the view holds the whole run (decimated here past DECIMATE_ABOVE): they would change
+        nothing, yet at every step of the range pyqtgraph would set each curve's data a second time and
+        so paint the plot twice."""
+        if self.following:
+            for curve in self.curves.values():
+                curve.setClipToView(False)
+                curve.setDownsampling(auto=False)
+                curve.setDynamicRangeLimit(None)
+        else:
+            self.plot.updateDownsampling()  # the plot's own settings, as its context menu shows them
+            for curve in self.curves.values():
+                curve.setDynamicRangeLimit()
 
     def apply_style(self) -> None:
         theme, scale = self.theme, self.scale
