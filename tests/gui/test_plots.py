@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pyqtgraph as pg
 import pytest
@@ -24,7 +26,7 @@ from backpropviz.gui.plots import (
 from backpropviz.gui.plots.base import FILL_SHARE, next_level, nice_ceiling, power_text, steady_range, x_range_end
 from backpropviz.gui.plots.boundary import GRID
 from backpropviz.gui.plots.contour import contour_segments
-from backpropviz.gui.plots.curves import DECIMATE_ABOVE
+from backpropviz.gui.plots.curves import DECIMATE_ABOVE, trend_reach
 from backpropviz.gui.plots.decimate import MAX_BINS, PeakDecimator
 from backpropviz.gui.plots.fast_image import FastImageItem
 from backpropviz.gui.plots.heatmaps import DIVERGING_MAP
@@ -69,6 +71,39 @@ def test_a_falling_cost_moves_the_y_axis_seldom_and_always_holds_the_curve(cost)
             moves.append(n)
         y_range = new
     assert moves[:3] == [1, 2, 3] and len(moves) <= 12  # room on the side it falls: not a move per iteration
+
+
+@pytest.mark.parametrize("cost", [lambda t: 0.6931 - 1e-6 * t, lambda t: 0.3 + 0.4 * 0.9**t])
+def test_where_the_cost_is_heading_saves_moves_of_the_axis(cost):
+    def moves(use_reach):
+        y_range, moved = None, 0
+        for n in range(1, 41):
+            J = np.array([cost(t) for t in range(n)])
+            reach = trend_reach(J, 1.0, False, x_range_end(n)) if use_reach else None
+            new = steady_range(y_range, J.min(), J.max(), None if reach is None else (reach, reach))
+            assert new[0] <= J.min() and J.max() <= new[1]  # the curve is always whole
+            moved += new != y_range
+            y_range = new
+        return moved
+
+    assert moves(True) < moves(False)
+    # the line through the last quarter, continued to the x range's end
+    assert trend_reach(np.array([5.0, 4.0, 3.0]), 1.0, False, 10.0) == pytest.approx(-5.0)
+    assert trend_reach(np.array([100.0, 10.0]), 1.0, True, 3.0) == pytest.approx(-1.0)  # decades on a log axis
+    assert trend_reach(np.array([1.0, 0.0]), 1.0, True, 3.0) is None  # 0 has no place on a log axis
+    assert trend_reach(np.array([0.5]), 1.0, False, 10.0) is None
+
+
+def test_the_flower_nets_first_iterations_move_the_cost_axis_seldom(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    ranges = []
+    for _ in range(40):
+        controller.run(1)
+        (y0, y1) = plot.plot.vb.viewRange()[1]
+        cost = controller.stepper.series("cost")
+        assert y0 <= cost.min() and cost.max() <= y1
+        ranges.append((y0, y1))
+    assert sum(a != b for a, b in itertools.pairwise(ranges)) <= 7  # 11 without the trend
 
 
 def test_contour_segments_trace_the_level_curve():

@@ -90,6 +90,27 @@ def extent(y: np.ndarray, log: bool, all_drawable: bool, low: float, high: float
     return min(low, bottom), max(high, top)
 
 
+def trend_reach(series: np.ndarray, scale: float, log: bool, end: float) -> float | None:
+    """Where the straight line through the last quarter of ``series`` (× ``scale``, in the axis's units:
+    log10 on a log axis) reaches at iteration ``end``; None for fewer than 2 values or ones not drawable.
+
+    The view's y range holds this too: a cost falling at a steady rate then stays inside the range
+    until the x range steps, instead of moving the y axis (a repaint of the plot and its axis) at every
+    one of the first iterations."""
+    n = series.size
+    if n < 2 or not math.isfinite(end):
+        return None
+    first = n - 1 - max(1, n // 4)
+    a, b = scale * float(series[first]), scale * float(series[n - 1])
+    if log:
+        if not (a > 0 and b > 0):
+            return None
+        a, b = math.log10(a), math.log10(b)
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return None
+    return b + (b - a) / (n - 1 - first) * (end - (n - 1))
+
+
 class SeriesPlot(PlotView):
     """Curves over the iterations with a legend, an optional log-y toggle and the current-iteration marker."""
 
@@ -203,6 +224,8 @@ class SeriesPlot(PlotView):
             self._x = np.arange(max(n, 2 * self._x.size), dtype=np.float64)
         log = self.log_y
         low, high = math.inf, -math.inf
+        reach_low, reach_high = math.inf, -math.inf
+        end = x_range_end(n) if self.following else math.nan
         for key, series in self.series(stepper).items():
             curve = self.curves.get(key)
             if curve is None:
@@ -215,6 +238,9 @@ class SeriesPlot(PlotView):
                 y = y * self.y_scale
             ok = drawable(y, log)
             low, high = extent(y, log, ok, low, high)
+            reach = trend_reach(series, self.y_scale, log, end)
+            if reach is not None:
+                reach_low, reach_high = min(reach_low, reach), max(reach_high, reach)
             if ok == self._drawable.get(key):
                 curve.setData(x, y)
             else:
@@ -230,15 +256,16 @@ class SeriesPlot(PlotView):
                 curve.setSymbol("o" if lone else None)
             for sample, _label in self.legend.items:
                 sample.update()  # its cached picture would keep the dot
-        self._follow(n, low, high)
+        self._follow(n, low, high, (reach_low, reach_high) if reach_low <= reach_high else None)
 
     # ----------------------------------------------------------------- the view range
-    def _follow(self, n: int, low: float, high: float) -> None:
-        """While following: x from 0 to a round number past ``n``, y a steady range around the data."""
+    def _follow(self, n: int, low: float, high: float, reach: tuple[float, float] | None) -> None:
+        """While following: x from 0 to a round number past ``n``, y a steady range around the data and
+        where they are heading (``reach``)."""
         if not self.following:
             return
         if low <= high:
-            self._y_range = steady_range(self._y_range, low, high)
+            self._y_range = steady_range(self._y_range, low, high, reach)
         elif self._y_range is None:
             self._y_range = (-1.0, 0.0) if self.log_y else (0.0, 1.0)
         end = x_range_end(n)
