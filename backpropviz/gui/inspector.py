@@ -49,6 +49,7 @@ from ..engine.equations import (
 from .controller import Controller
 from .plots.base import cache_static_items, next_level
 from .plots.fast_image import FastImageItem
+from .static_label import StaticLabel
 from .theme import DIVERGING_LUT, LIGHT, Theme, image_values, lut_position, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
@@ -419,11 +420,8 @@ class Inspector(QWidget):
         self._equation_text, self._shape_text = "", ""
         layout.addWidget(self._formula)
 
-        self._entry_label = QLabel()
-        self._entry_label.setWordWrap(True)
-        self._entry_label.setTextFormat(Qt.TextFormat.PlainText)
-        self._entry_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._entry_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._entry_label = StaticLabel(rich=False, wrap=True)
+        self._entry_label.set_padding(7)  # 1 px of border and 6 of padding (its style sheet)
         layout.addWidget(self._entry_label)
 
         # the cost is one number: shown large instead of a 1×1 table
@@ -603,8 +601,7 @@ class Inspector(QWidget):
         entry_pen.setCosmetic(True)
         self._entry_frame.setPen(entry_pen)
         self._entry_label.setStyleSheet(
-            f"QLabel {{ background: {theme.box_fill}; color: {theme.text}; border: 1px solid {theme.grid};"
-            f" border-radius: 4px; padding: 6px; }}"
+            f"background: {theme.box_fill}; color: {theme.text}; border: 1px solid {theme.grid}; border-radius: 4px;"
         )
         self._caption.setStyleSheet(f"color: {theme.muted if theme.name == 'dark' else theme.box_border};")
         self._formula.setStyleSheet(f"color: {theme.text};")

@@ -31,7 +31,7 @@ from .network_view import NetworkView
 from .panels import SettingsPanel
 from .plots import PlotsPanel
 from .safety import Autosave, ErrorReporter, autosave_path
-from .status_line import StatusLine
+from .static_label import StaticLabel
 from .theme import LIGHT, THEMES, Theme, apply_palette, format_number
 
 PRESENTER_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.files.window_title())
 
     def _build_status_bar(self) -> None:
-        self.status = StatusLine()
+        self.status = StaticLabel()
         self.statusBar().addPermanentWidget(self.status, 1)
 
     # ----------------------------------------------------------------- reacting to the controller

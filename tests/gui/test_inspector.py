@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from conftest import shown
-from PySide6.QtCore import QPointF, Qt
+from conftest import EventCounter, shown
+from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from backpropviz.engine.equations import entry_equation, format_value
 from backpropviz.engine.model import HiddenLayer, ModelSettings
@@ -411,3 +411,21 @@ def test_clicking_the_heatmap_selects_an_entry_and_turns_to_its_page(qtbot, insp
     assert inspector.table.currentIndex().row() == 3 and inspector.table.currentIndex().column() == 30 - 24
     z, a = controller.stepper.value("Z", 1)[3, 30], controller.stepper.value("A", 1)[3, 30]
     assert inspector.entry_text() == f"A1[3,30] = tanh(Z1[3,30]) = tanh({format_value(z)}) = {format_value(a)}"
+
+
+def test_a_new_value_repaints_the_entry_and_lays_out_nothing_while_its_lines_stay(qtbot, inspector, controller):
+    inspector.show_quantity("W", 1)
+    controller.run(1)
+    QApplication.processEvents()
+    label = inspector._entry_label
+    before, image = inspector.entry_text(), label.grab().toImage()
+    assert "\n" in before and "dW1 not computed yet" in before
+    # the long second line wraps inside the box: the label is as tall as its lines
+    assert label.height() == label.heightForWidth(label.width()) > 3 * label.fontMetrics().height()
+    requests = EventCounter(QEvent.Type.LayoutRequest, inspector)
+    controller.run(1)
+    QApplication.processEvents()
+    assert inspector.entry_text() != before and label.grab().toImage() != image
+    assert requests.count == 0
+    label.actions()[0].trigger()  # Copy
+    assert QApplication.clipboard().text() == inspector.entry_text()
