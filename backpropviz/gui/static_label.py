@@ -25,7 +25,7 @@ from PySide6.QtGui import (
     QTextOption,
     QTransform,
 )
-from PySide6.QtWidgets import QApplication, QSizePolicy, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import QApplication, QSizePolicy, QStyle, QStyleOption, QToolTip, QWidget
 
 # room around the text, in pixels (a style sheet's border and padding come on top: set_padding)
 MARGIN = 3
@@ -76,7 +76,6 @@ class StaticLabel(QWidget):
         else:
             markup = "<span style='white-space: pre-wrap'>" + html.escape(text).replace("\n", "<br>") + "</span>"
         self._static.setText(markup)
-        self.setToolTip(self.plain_text())  # a line cut off by a narrow window can still be read
         if self._wrap:
             height = self._text_height(self.contentsRect().width())
             if height != self._lines_height:
@@ -107,6 +106,13 @@ class StaticLabel(QWidget):
     def minimumSizeHint(self) -> QSize:
         margins = self.contentsMargins()
         return QSize(0, self.fontMetrics().height() + 2 + margins.top() + margins.bottom())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self._text:
+            # the whole text, for a line cut off by a narrow window; made when asked, not at every step
+            QToolTip.showText(event.globalPos(), self.plain_text(), self)
+            return True
+        return super().event(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
