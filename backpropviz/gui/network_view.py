@@ -231,10 +231,16 @@ class _Looks:
         self._item = item
         self._twins: dict[tuple, QGraphicsPathItem] = {}
         self._shown: QGraphicsPathItem | None = None
+        self._asked: tuple[QPen, QColor | Qt.BrushStyle] | None = None  # the last look asked for
         item.setPen(Qt.PenStyle.NoPen)
         item.setBrush(Qt.BrushStyle.NoBrush)
 
     def show(self, pen: QPen, brush: QColor | Qt.BrushStyle) -> None:
+        asked = self._asked
+        # the view's pens are cached, so the same pen is the same object: most items keep their look
+        if asked is not None and asked[0] is pen and type(asked[1]) is type(brush) and asked[1] == brush:
+            return
+        self._asked = (pen, brush)
         fill = QBrush(brush)
         key = (pen.color().rgba(), pen.widthF(), pen.style(), fill.color().rgba(), fill.style())
         twin = self._twins.get(key)
