@@ -653,10 +653,11 @@ class NetworkView(QGraphicsView):
         self._outline(self._selection, self._selected_key)
 
     def _cache_static_items(self) -> None:
-        """Panels, arrows, texts and halos repaint from a pixmap until they change: during Play only the
-        heatmaps and unit colours change, and antialiased paths and text cost most of a repaint."""
+        """Panels, arrows, texts, halos and unit circles repaint from a pixmap until they change: during
+        Play only the heatmaps and unit colours change, a micro-step recolours one layer's units at most,
+        and antialiased paths, circles and text cost most of a repaint."""
         for item in self._scene.items():
-            if not isinstance(item, (QGraphicsPixmapItem, _Units)):
+            if not isinstance(item, QGraphicsPixmapItem):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     # ---- measuring
