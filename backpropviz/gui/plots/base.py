@@ -227,6 +227,12 @@ def style_axes(plot: pg.PlotItem, theme: Theme, scale: float, labels: dict[str, 
             axis.enableAutoSIPrefix(False)
         if name in labels:
             plot.setLabel(name, labels[name], **{"color": theme.text, "font-size": font_size(scale)})
+    for name in ("right", "top"):
+        # hidden, yet linked to the view: with the SI prefix on, each range step set their labels' HTML
+        # again (~0.3 ms a step of the range, measured)
+        hidden = plot.getAxis(name)
+        if hidden.autoSIPrefix:
+            hidden.enableAutoSIPrefix(False)
     # Room for tick labels grows with the font (the left axis otherwise clips "0.001").
     plot.getAxis("left").setWidth(int(30 + 26 * scale))
     plot.getAxis("bottom").setHeight(int(16 + 22 * scale))
