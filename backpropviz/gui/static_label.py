@@ -8,7 +8,7 @@ layout only when the text needs another number of lines. Its context menu copies
 tooltip holds it whole (a QLabel's mouse selection, which this label does not have, was the way to
 get the numbers out).
 
-Plain text is a QStaticText, laid out once per text. Rich text (one line) is a row of runs, one plain
+Plain text is a plain QStaticText, laid out once per text. Rich text (one line) is a row of runs, one plain
 QStaticText each, kept from text to text: a new status line lays out only the numbers that changed,
 where a rich QStaticText laid the whole line out through a text document again (~0.6 ms a frame).
 """
@@ -35,6 +35,8 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QStyle, QStyleOption, Q
 
 # room around the text, in pixels (a style sheet's border and padding come on top: set_padding)
 MARGIN = 3
+
+LINE_SEPARATOR = "\u2028"  # a plain QStaticText draws a newline as a space
 
 # the markup of a rich line: bold and coloured spans, nested as they like
 TAG = re.compile(r"<(/?)(b|span)(?: style='color: ?([^';]+);?')?>")
@@ -78,7 +80,7 @@ class StaticLabel(QWidget):
         self._runs: list[tuple[QStaticText, bool, QColor | None]] = []
         self._pieces: dict[tuple[str, bool], QStaticText] = {}  # the current line's runs, laid out
         self._static = QStaticText()
-        self._static.setTextFormat(Qt.TextFormat.RichText)
+        self._static.setTextFormat(Qt.TextFormat.PlainText)  # 3× faster to lay out than the same as markup
         self._static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
         option = QTextOption()
         option.setWrapMode(QTextOption.WrapMode.WordWrap if wrap else QTextOption.WrapMode.NoWrap)
@@ -113,8 +115,7 @@ class StaticLabel(QWidget):
             self._lay_out_runs()
             self.update()
             return
-        lines = html.escape(text).replace("\n", "<br>")
-        self._static.setText(f"<span style='white-space: pre-wrap'>{lines}</span>")
+        self._static.setText(text.replace("\n", LINE_SEPARATOR))
         if self._wrap:
             height = self._text_height(self.contentsRect().width())
             if height != self._lines_height:
