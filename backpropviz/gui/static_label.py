@@ -48,9 +48,16 @@ def parse_runs(markup: str) -> list[Run]:
     """The runs of ``markup`` (``<b>…</b>``, ``<span style='color:…'>…</span>``, HTML entities)."""
     runs: list[Run] = []
     bold, colours, position = 0, [], 0
+
+    def add(end: int) -> None:
+        raw = markup[position:end]
+        if "<" in raw:
+            raise ValueError(f"markup this label does not draw: {markup!r}")
+        if raw:
+            runs.append((html.unescape(raw), bold > 0, colours[-1] if colours else None))
+
     for tag in TAG.finditer(markup):
-        if tag.start() > position:
-            runs.append((html.unescape(markup[position:tag.start()]), bold > 0, colours[-1] if colours else None))
+        add(tag.start())
         closing, name, colour = tag.groups()
         if name == "b":
             bold += -1 if closing else 1
@@ -59,10 +66,7 @@ def parse_runs(markup: str) -> list[Run]:
         else:
             colours.append(colour)
         position = tag.end()
-    if position < len(markup):
-        runs.append((html.unescape(markup[position:]), bold > 0, colours[-1] if colours else None))
-    if "<" in "".join(text for text, _, _ in runs):
-        raise ValueError(f"markup this label does not draw: {markup!r}")
+    add(len(markup))
     return runs
 
 
@@ -110,11 +114,12 @@ class StaticLabel(QWidget):
     def setText(self, text: str) -> None:
         if text == self._text:
             return
-        self._text = text
         if self._rich:
-            self._lay_out_runs()
+            self._lay_out_runs(text)  # first: markup it cannot draw leaves the label as it was
+            self._text = text
             self.update()
             return
+        self._text = text
         self._static.setText(text.replace("\n", LINE_SEPARATOR))
         if self._wrap:
             height = self._text_height(self.contentsRect().width())
@@ -123,13 +128,13 @@ class StaticLabel(QWidget):
                 self.updateGeometry()  # another number of lines: the layout must make room
         self.update()
 
-    def _lay_out_runs(self) -> None:
-        """One plain QStaticText per run, the current line's kept: only a changed run is laid out."""
+    def _lay_out_runs(self, markup: str) -> None:
+        """One plain QStaticText per run of ``markup``, the current line's kept: only a changed run is laid out."""
         fonts = {False: self.font(), True: QFont(self.font())}
         fonts[True].setBold(True)
         pieces, runs = {}, []
-        for text, bold, colour in parse_runs(self._text):
-            piece = self._pieces.get((text, bold)) or pieces.get((text, bold))
+        for text, bold, colour in parse_runs(markup):
+            piece = self._pieces.get((text, bold), pieces.get((text, bold)))
             if piece is None:
                 piece = QStaticText(text)
                 piece.setTextFormat(Qt.TextFormat.PlainText)
@@ -174,7 +179,7 @@ class StaticLabel(QWidget):
         if event.type() == QEvent.Type.FontChange:
             self._static.setText(self._static.text())  # laid out anew in the new font
             self._pieces = {}
-            self._lay_out_runs()
+            self._lay_out_runs(self._text)
             self._lines_height = -1.0
             self.updateGeometry()  # a new height
         super().changeEvent(event)

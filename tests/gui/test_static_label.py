@@ -19,11 +19,18 @@ def test_the_markup_becomes_runs_of_text_weight_and_colour():
     ]
 
 
-def test_markup_the_line_does_not_draw_is_refused():
+def test_markup_the_line_does_not_draw_is_refused_and_the_label_keeps_its_line(qtbot):
+    assert parse_runs("J &lt; 0.5") == [("J < 0.5", False, None)]  # an escaped "<" is text
     with pytest.raises(ValueError, match="does not draw"):
         parse_runs("a <i>slanted</i> word")
     with pytest.raises(ValueError, match="one line"):
         StaticLabel(rich=True, wrap=True)
+    label = StaticLabel()
+    qtbot.addWidget(label)
+    label.setText("J = <b>0.25</b>")
+    with pytest.raises(ValueError):
+        label.setText("J = <i>0.24</i>")
+    assert label.text() == "J = <b>0.25</b>" and label.plain_text() == "J = 0.25"
 
 
 def test_a_new_line_lays_out_only_the_runs_that_changed_and_paints_their_colours(qtbot):
