@@ -76,9 +76,9 @@ class StaticLabel(QWidget):
     the layout gives."""
 
     def __init__(self, rich: bool = True, wrap: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)  # first: a Qt object left half-made by an exception crashes at exit
         if rich and wrap:
             raise ValueError("rich text is drawn on one line")
-        super().__init__(parent)
         self._rich, self._wrap = rich, wrap
         self._text = ""
         self._runs: list[tuple[QStaticText, bool, QColor | None]] = []

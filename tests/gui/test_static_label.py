@@ -24,7 +24,7 @@ def test_markup_the_line_does_not_draw_is_refused_and_the_label_keeps_its_line(q
     with pytest.raises(ValueError, match="does not draw"):
         parse_runs("a <i>slanted</i> word")
     with pytest.raises(ValueError, match="one line"):
-        StaticLabel(rich=True, wrap=True)
+        StaticLabel(rich=True, wrap=True)  # qtbot: a QApplication exists for the widget made first
     label = StaticLabel()
     qtbot.addWidget(label)
     label.setText("J = <b>0.25</b>")
