@@ -214,6 +214,14 @@ def style_axes(plot: pg.PlotItem, theme: Theme, scale: float, labels: dict[str, 
     tick_pen = QPen(QColor(theme.box_border))
     tick_pen.setWidth(0)
     tick_pen.setCosmetic(True)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        if axis.autoSIPrefix:
+            # "cost J (x0.001)" with ticks 700…240 reads worse than 0.7…0.24; and the hidden right and top
+            # axes, linked to the view too, set their labels' HTML again at each step of the range with it
+            # (~0.3 ms a step, measured). Only once, at creation: disabling re-derives the scale from the
+            # current range, which on a restyle can be ×1000.
+            axis.enableAutoSIPrefix(False)
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         axis.setPen(pg.mkPen(theme.box_border, width=1))
@@ -221,18 +229,8 @@ def style_axes(plot: pg.PlotItem, theme: Theme, scale: float, labels: dict[str, 
         axis.setStyle(maxTickLevel=1)
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setTickFont(font)
-        if axis.autoSIPrefix:
-            # "cost J (x0.001)" with ticks 700…240 reads worse than 0.7…0.24. Only once, at creation:
-            # disabling re-derives the scale from the current range, which on a restyle can be ×1000.
-            axis.enableAutoSIPrefix(False)
         if name in labels:
             plot.setLabel(name, labels[name], **{"color": theme.text, "font-size": font_size(scale)})
-    for name in ("right", "top"):
-        # hidden, yet linked to the view: with the SI prefix on, each range step set their labels' HTML
-        # again (~0.3 ms a step of the range, measured)
-        hidden = plot.getAxis(name)
-        if hidden.autoSIPrefix:
-            hidden.enableAutoSIPrefix(False)
     # Room for tick labels grows with the font (the left axis otherwise clips "0.001").
     plot.getAxis("left").setWidth(int(30 + 26 * scale))
     plot.getAxis("bottom").setHeight(int(16 + 22 * scale))
