@@ -43,13 +43,25 @@ class Series:
 
     def row(self, i: int) -> np.ndarray:
         """Row i (i ≤ len) to fill in place, counted as written; row len appends."""
-        if i >= self._data.shape[0]:
-            grown = np.full((2 * self._data.shape[0], self.width), np.nan)
+        self._extend_to(i + 1)
+        return self._data[i]
+
+    def write_rows(self, start: int, rows: np.ndarray) -> None:
+        """Write ``rows`` (n, width) as rows start … start + n − 1 (start ≤ len) at once."""
+        self._extend_to(start + len(rows))
+        self._data[start : start + len(rows)] = rows
+
+    def _extend_to(self, length: int) -> None:
+        """At least ``length`` rows, the table doubling as often as needed."""
+        capacity = self._data.shape[0]
+        if length > capacity:
+            capacity = max(capacity, 1)
+            while capacity < length:
+                capacity *= 2
+            grown = np.full((capacity, self.width), np.nan)
             grown[: self._length] = self._data[: self._length]
             self._data = grown
-        if i >= self._length:
-            self._length = i + 1
-        return self._data[i]
+        self._length = max(self._length, length)
 
     def set_rows(self, rows: np.ndarray) -> None:
         """Replace everything with ``rows`` (n, width) at once, e.g. a loaded session's records."""

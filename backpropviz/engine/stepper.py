@@ -444,8 +444,7 @@ class Stepper:
             raise ValueError(f"records from row {rows_from}, shape {rows.shape}: the history ends at {self.furthest}")
         if caches is not None and caches.shape != (self.net.caches_size,):
             raise ValueError(f"caches of shape {caches.shape} for {self.net.caches_size} cache entries")
-        for i, row in enumerate(rows, start=rows_from):
-            self.records.set(i, row)
+        self.records.write_rows(rows_from, rows)
         self.furthest = max(self.furthest, rows_from + len(rows))
         for t, frame in frames:
             if t not in self.keyframes and self.keyframes.wants(t):

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from stepper_state import assert_same, snapshot
 
+from backpropviz.engine.history import Series
 from backpropviz.engine.network import Network
 from backpropviz.engine.stepper import Stepper, micro_steps
 
@@ -102,6 +103,20 @@ def test_series_match_the_network(flower):
     assert np.isnan(s.series("test_cost")).all()
     with pytest.raises(ValueError, match="unknown series"):
         s.series("loss")
+
+
+def test_rows_written_at_once_equal_rows_written_one_by_one_past_several_doublings():
+    rows = np.arange(3 * 40, dtype=float).reshape(40, 3)
+    one_by_one, at_once = Series(width=3, capacity=2), Series(width=3, capacity=2)
+    for i, row in enumerate(rows):
+        one_by_one.set(i, row)
+    at_once.write_rows(0, rows[:5])
+    at_once.write_rows(5, rows[5:])  # 5 → 40 rows: the table doubles three times in one call
+    at_once.write_rows(40, rows[:0])  # nothing to write changes nothing
+    assert len(at_once) == 40
+    np.testing.assert_array_equal(at_once.values(), one_by_one.values())
+    at_once.write_rows(10, -rows[:3])  # rewriting inside keeps the length
+    assert len(at_once) == 40 and at_once.values()[11, 0] == -3.0 and at_once.values()[13, 0] == 39.0
 
 
 def test_test_set_is_recorded(flower):

@@ -2,13 +2,27 @@
 
 import io
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from stepper_state import assert_same, assert_same_run, snapshot
 
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
-from backpropviz.engine.worker import Trainer, Worker, fast_forward, load_messages, read_message, write_message
+from backpropviz.engine.worker import (
+    PIPE_BYTES,
+    Trainer,
+    Worker,
+    fast_forward,
+    load_messages,
+    read_message,
+    write_message,
+)
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 
 
 # ------------------------------------------------------------------------------------------ messages
@@ -155,6 +169,9 @@ def test_the_child_process_starts_trains_and_ends_with_its_input():
             for header, arrays in worker.messages(wait=1.0):
                 fast_forward(there, header, arrays)
         assert worker.ready and there.iteration == 300
+        if hasattr(fcntl, "F_GETPIPE_SZ"):  # room for a few frames of chunks (Linux; elsewhere the default)
+            limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+            assert fcntl.fcntl(worker._process.stdout.fileno(), fcntl.F_GETPIPE_SZ) >= min(PIPE_BYTES, limit)
         here.run(300)
         assert_same_run(here, there)
         assert worker.load(4, settings, dataset, there) and worker._data_token == 1  # the points went once
