@@ -678,9 +678,10 @@ class Stepper:
         self.events.pop()
         self.events.extend(event.replaced_events)
         self._truncate_future(t)
-        replaced = event.replaced_records if event.replaced_records is not None else ()  # loaded events have none
-        for i, row in enumerate(replaced, start=t):
-            self.records.set(i, row)
+        replaced = event.replaced_records  # loaded events have none
+        if replaced is None:
+            replaced = np.empty((0, self.records.width))
+        self.records.write_rows(t, replaced)
         self.furthest = t + len(replaced)
         self._restore(t, event.position_before, from_keyframe=True)
 
