@@ -65,7 +65,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.equations import quantity_equation, shape_text, step_equations
-from ..engine.stepper import MicroStep, Stepper
+from ..engine.stepper import Stepper
+from ..engine.steps import MicroStep
 from .controller import Controller
 from .theme import DIVERGING_LUT, LIGHT, Theme, format_number, symmetric_level
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.activations import ACTIVATIONS
+from ..engine.changes import Change
 from ..engine.datasets import DEFAULTS, TITLES, Dataset, DatasetError, load_csv
 from ..engine.init import INIT_SCHEMES
 from ..engine.model import HiddenLayer, ModelSettings, is_generated
@@ -208,13 +209,18 @@ class SettingsPanel(QWidget):
             self._add_row(layer)
         self.init.setCurrentIndex(self.init.findData(s.init))
         self.seed.setValue(s.seed)
-        self.learning_rate.setText(f"{s.learning_rate:g}")
+        self._show_learning_rate()
         self.dtype.setCurrentText(s.dtype)
         self._update_generator_controls()
 
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("learning_rate", "back", "reset", "goto") and not self.learning_rate.hasFocus():
-            self.learning_rate.setText(f"{self.controller.stepper.learning_rate:g}")
+    def _on_changed(self, kind: Change) -> None:
+        shows_new_alpha = kind in (Change.LEARNING_RATE, Change.BACK, Change.RESET, Change.GOTO, Change.LOADED)
+        if shows_new_alpha and not self.learning_rate.hasFocus():
+            self._show_learning_rate()
+
+    def _show_learning_rate(self) -> None:
+        """The α the run uses now: the stepper owns it (its initial α and the events that changed it)."""
+        self.learning_rate.setText(f"{self.controller.stepper.learning_rate:g}")
 
     def _add_row(self, layer: HiddenLayer) -> None:
         if len(self._rows) >= MAX_HIDDEN_LAYERS:
@@ -350,7 +356,7 @@ class SettingsPanel(QWidget):
             value = self._parse_learning_rate()
         except ValueError as exc:
             self.show_message(str(exc), error=True)
-            self.learning_rate.setText(f"{self.controller.stepper.learning_rate:g}")
+            self._show_learning_rate()
             return
         if value != self.controller.stepper.learning_rate:
             self.controller.set_learning_rate(value)

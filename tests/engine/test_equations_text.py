@@ -10,7 +10,7 @@ from backpropviz.engine.equations import (
     entry_equation,
     entry_name,
     format_value,
-    producing_step,
+    producer_label,
     quantity_title,
 )
 from backpropviz.engine.network import Network
@@ -83,10 +83,10 @@ def test_titles_names_and_producing_steps():
     assert quantity_title(net, "J", 0).startswith("J — the cost")
     with pytest.raises(ValueError, match="unknown quantity"):
         quantity_title(net, "Q", 1)
-    assert [producing_step(2, q, l) for q, l in [("Z", 1), ("A", 2), ("dA", 2), ("dA", 1), ("dA", 0)]] == [
+    assert [producer_label(q, l, 2) for q, l in [("Z", 1), ("A", 2), ("dA", 2), ("dA", 1), ("dA", 0)]] == [
         "F1", "F2", "Cost", "B2", "B1",
     ]
-    assert [producing_step(2, q, 2) for q in ("dZ", "dW", "db", "W", "J")] == ["B2", "B2", "B2", "Update", "Cost"]
+    assert [producer_label(q, 2, 2) for q in ("dZ", "dW", "db", "W", "J")] == ["B2", "B2", "B2", "Update", "Cost"]
     assert entry_name("W", 2, 0, 1) == "W2[0,1]"
     assert entry_name("db", 1, 3, 0) == "db1[3]"
 
