@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSlider,
+    QStyle,
     QToolBar,
     QWidget,
 )
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..engine.model import ModelSettings
 from .controller import SPEEDS, Controller
+from .field_keys import FieldKeys
 from .files import SessionFiles, render_scene
 from .gradcheck_dialog import GradCheckDialog
 from .icons import icon
@@ -33,6 +35,7 @@ from .plots import PlotsPanel
 from .safety import Autosave, ErrorReporter, autosave_path
 from .static_label import StaticLabel
 from .theme import LIGHT, THEMES, Theme, apply_palette, format_number
+from .window_layout import DockLayout, fit_toolbar, size_class
 
 PRESENTER_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
 DEFAULT_PRESENTER_SCALE = 1.75
@@ -91,14 +94,21 @@ class MainWindow(QMainWindow):
         self.plots.removeTab(self.plots.indexOf(self.plots.boundary))
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.boundary_dock = self._dock("Decision boundary", self.plots.boundary, bottom)
-        self.splitDockWidget(self.plots_dock, self.boundary_dock, Qt.Orientation.Horizontal)
+        docks = (self.settings_dock, self.inspector_dock, self.plots_dock, self.boundary_dock)
+        self.dock_layout = DockLayout(self, *docks)
+        self._relayout = QTimer(self)  # a resize settles before the docks move (a drag sends many)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(120)
+        self._relayout.timeout.connect(self.follow_size)
         self.plots.boundary.confirm_discard = lambda: self.settings_panel.confirm(self)
 
+        self._field_keys = FieldKeys(self)
+        self.installEventFilter(self._field_keys)
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
-        self.network_view.selected.connect(self.inspector.show_quantity)
+        self.network_view.selected.connect(self._inspect)
         controller.changed.connect(self._on_changed)
         controller.rebuilt.connect(self._on_rebuilt)
         controller.playingChanged.connect(self._on_playing)
@@ -118,6 +128,12 @@ class MainWindow(QMainWindow):
         if remember:
             self.errors.install()
             self.autosave = Autosave(controller, autosave_path())
+
+    def _inspect(self, quantity: str, layer: int) -> None:
+        """A click on the diagram: show it in the inspector, bringing its tab to the front."""
+        self.inspector.show_quantity(quantity, layer)
+        if self.inspector_dock.isVisible() or not self.inspector_dock.isHidden():
+            self.inspector_dock.raise_()
 
     @staticmethod
     def _build_controller(settings: ModelSettings) -> Controller:
@@ -169,6 +185,9 @@ class MainWindow(QMainWindow):
         )
         self.presenter_action.setCheckable(True)
         self.help_action = self._action("Keyboard and help", self.show_help, ("F1",), "", "Keys and what they do")
+        self.panels_action = self._action(
+            "Hide panels", self.toggle_panels, ("F9",), "", "Hide or show every panel beside the diagram"
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Steps")
@@ -183,12 +202,15 @@ class MainWindow(QMainWindow):
         self.speed.addItems([speed.label for speed in SPEEDS])
         self.speed.setCurrentIndex(self.controller.speed_index)
         self.speed.setToolTip("Play speed")
+        # as wide as its longest entry would crowd the toolbar in presenter mode; the list shows them whole
+        self.speed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.speed.setMinimumContentsLength(10)
         self.speed.currentIndexChanged.connect(self.controller.set_speed)
         bar.addWidget(self.speed)
         bar.addSeparator()
         bar.addWidget(QLabel(" Iteration "))
         self.timeline = QSlider(Qt.Orientation.Horizontal)
-        self.timeline.setMinimumWidth(220)
+        self.timeline.setMinimumWidth(120)  # it stretches over whatever room the toolbar has
         self.timeline.setToolTip("Scrub through the iterations trained so far")
         self.timeline.valueChanged.connect(self._timeline_moved)
         bar.addWidget(self.timeline)
@@ -238,6 +260,8 @@ class MainWindow(QMainWindow):
         view = menu.addMenu("&View")
         for dock in (self.settings_dock, self.inspector_dock, self.plots_dock, self.boundary_dock):
             view.addAction(dock.toggleViewAction())
+        view.addAction(self.panels_action)
+        view.addAction("Reset layout", self._reset_layout)
         view.addSeparator()
         themes = QActionGroup(self)
         for name in THEMES:
@@ -391,19 +415,16 @@ class MainWindow(QMainWindow):
         font = self.font()
         font.setPointSizeF(QApplication.font().pointSizeF() * self.scale)
         self.toolbar.setFont(font)
+        icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
+        self.toolbar.setIconSize(QSize(round(icon * self.scale), round(icon * self.scale)))
         self.status.setFont(font)
         self._fit_timeline_label()
-        self.settings_dock.setVisible(not on)
         self.presenter_action.setChecked(on)
         if on:
             self.showFullScreen()
-            # the diagram is what the room looks at: give it the larger share of the screen
-            size = self.screen().availableGeometry().size()
-            self.resizeDocks([self.inspector_dock], [int(size.width() * 0.27)], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.plots_dock], [int(size.height() * 0.3)], Qt.Orientation.Vertical)
         else:
             self.showNormal()
-            self._default_layout()
+        self._default_layout()
 
     def show_help(self) -> None:
         QMessageBox.information(self, "Keyboard", KEYBOARD_HELP)
@@ -416,10 +437,40 @@ class MainWindow(QMainWindow):
         )
 
     def _default_layout(self) -> None:
-        """The diagram gets the most room; the docks start at sizes where their contents read well."""
-        self.resizeDocks([self.settings_dock, self.inspector_dock], [330, 430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.plots_dock], [300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.plots_dock, self.boundary_dock], [900, 500], Qt.Orientation.Horizontal)
+        """The diagram gets the most room; the docks are arranged for the window's size (window_layout.py)."""
+        self.dock_layout.arrange(size_class(self.size(), self.presenter_action.isChecked()))
+        self._fit_toolbar()
+
+    def _reset_layout(self) -> None:
+        self.panels_action.setText("Hide panels")
+        self._default_layout()
+
+    def follow_size(self) -> None:
+        """Docks and toolbar for the window's present size (a resize does this once it has settled)."""
+        self._relayout.stop()
+        self.dock_layout.follow(self.presenter_action.isChecked())
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        primary = (self.back_action, self.step_action, self.iteration_action, self.play_action)
+        fit_toolbar(self.toolbar, self.width(), primary)
+
+    def toggle_panels(self) -> None:
+        """F9: every dock hidden, the diagram alone (a class looking at one step); again: as they were."""
+        docks = self.dock_layout.docks
+        if any(not dock.isHidden() for dock in docks):
+            self._hidden_by_key = [dock for dock in docks if not dock.isHidden()]
+            for dock in self._hidden_by_key:
+                dock.hide()
+            self.panels_action.setText("Show panels")
+        else:
+            for dock in getattr(self, "_hidden_by_key", docks):
+                dock.show()
+            self.panels_action.setText("Hide panels")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout.start()
 
     # ----------------------------------------------------------------- window state
     def _restore_window(self) -> None:
@@ -427,8 +478,9 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = self._store.value("window_state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and self.restoreState(state):
+            # the docks as the user left them, for as long as the window keeps its size class
+            self.dock_layout.arranged_for = size_class(self.size(), False)
         self.set_theme(THEMES.get(str(self._store.value("theme", "light")), LIGHT))
 
     def offer_recovery(self) -> bool:

@@ -242,3 +242,36 @@ def test_screenshots_at_three_stages_are_not_blank(qtbot, window, tmp_path):
     shot("mid_backward")
     window.controller.run(500)
     assert shot("after_500").stat().st_size > 10_000
+
+
+def test_enter_in_the_learning_rate_field_applies_alpha_and_never_finishes_the_iteration(qtbot, window):
+    s = window.controller.stepper
+    press(qtbot, window, Qt.Key.Key_Space, 2)
+    field = window.settings_panel.learning_rate
+    window.settings_dock.raise_()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    qtbot.keyClicks(field, "0.5")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert s.learning_rate == 0.5
+    assert (s.iteration, s.position) == (0, 2)  # Enter applied α; it did not finish the iteration
+    assert field.text() == "0.5"
+    s.back()  # the α event undone: the field shows the α the run uses again
+    assert s.learning_rate == 1.2 and field.text() == "1.2"
+    window.network_view.setFocus()
+    qtbot.waitUntil(window.network_view.hasFocus)
+    press(qtbot, window, Qt.Key.Key_Return)  # elsewhere Enter still finishes the iteration
+    assert (s.iteration, s.position) == (1, 0)
+
+
+def test_enter_in_a_settings_field_applies_the_settings(qtbot, window):
+    panel = window.settings_panel
+    window.settings_dock.raise_()
+    panel.seed.setFocus()
+    qtbot.waitUntil(panel.seed.hasFocus)
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "7")
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert window.controller.settings.seed == 7
+    assert (window.controller.stepper.iteration, window.controller.stepper.position) == (0, 0)

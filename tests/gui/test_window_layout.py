@@ -1,0 +1,81 @@
+"""The window on the screens classrooms have: the diagram gets the largest share, panels tab instead of
+shrinking to slivers, and the toolbar never hides an action in its overflow."""
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from backpropviz.gui.window_layout import MIN_PLOT_PX, overflow_shown, size_class
+
+SIZES = [(1024, 768), (1280, 720), (1366, 768), (1440, 900), (1920, 1080)]
+CASES = [(w, h, False) for w, h in SIZES] + [(1280, 720, True), (1920, 1080, True), (1024, 768, True)]
+
+
+def at_size(qtbot, window, width: int, height: int, presenter: bool) -> None:
+    """The window as it would be on a screen of that size: full screen in presenter mode, else that big."""
+    if presenter:
+        window.toggle_presenter(True)
+        screen = window.screen().geometry().size()
+        qtbot.waitUntil(lambda: window.size() == screen)  # full screen has taken effect
+    window.resize(width, height)  # the offscreen screen is 800×600: a full-screen window takes any size
+    qtbot.waitUntil(lambda: window.size().width() == width and window.size().height() == height)
+    window.follow_size()
+    QApplication.processEvents()
+
+
+def area(widget) -> int:
+    return widget.width() * widget.height()
+
+
+def shown_docks(window) -> list[QDockWidget]:
+    return [d for d in window.dock_layout.docks if d.isVisible() and d.widget().isVisible()]
+
+
+@pytest.mark.parametrize(("width", "height", "presenter"), CASES)
+def test_the_diagram_has_the_room_and_nothing_is_a_sliver(qtbot, window, width, height, presenter):
+    at_size(qtbot, window, width, height, presenter)
+    assert window.dock_layout.arranged_for == size_class(window.size(), presenter)
+    assert not overflow_shown(window.toolbar), "an action went into the toolbar's » overflow"
+    for action in (window.step_action, window.back_action, window.play_action, window.iteration_action):
+        assert window.toolbar.widgetForAction(action).isVisible()
+    diagram = window.network_view.viewport()
+    docks = shown_docks(window)
+    assert docks, "some panel is beside the diagram"
+    for dock in docks:
+        assert area(diagram) > area(dock.widget()), f"{dock.windowTitle()} is larger than the diagram"
+    plots = [window.plots.currentWidget(), window.plots.boundary]
+    for plot in plots:
+        if plot.isVisible():
+            assert plot.graphics.height() >= MIN_PLOT_PX, f"{type(plot).__name__} is {plot.graphics.height()} px"
+    table = window.inspector.table
+    if table.isVisible():
+        assert table.viewport().height() >= table.rowHeight(0), "the inspector's table shows no row"
+
+
+def test_panels_tab_below_the_roomy_size_and_come_back_beside_it(qtbot, window):
+    at_size(qtbot, window, 1280, 720, False)
+    assert window.tabifiedDockWidgets(window.inspector_dock) == [window.settings_dock]
+    assert window.tabifiedDockWidgets(window.plots_dock) == [window.boundary_dock]
+    window.settings_dock.raise_()  # the settings stay one click away
+    qtbot.waitUntil(window.settings_panel.isVisible)
+    at_size(qtbot, window, 1920, 1080, False)
+    assert window.tabifiedDockWidgets(window.inspector_dock) == []
+    assert all(dock.isVisible() for dock in window.dock_layout.docks)
+
+
+def test_f9_hides_every_panel_and_brings_them_back(qtbot, window):
+    at_size(qtbot, window, 1280, 720, False)
+    before = window.network_view.viewport().width()
+    window.panels_action.trigger()
+    assert not any(dock.isVisible() for dock in window.dock_layout.docks)
+    qtbot.waitUntil(lambda: window.network_view.viewport().width() > before)
+    window.panels_action.trigger()
+    qtbot.waitUntil(lambda: window.inspector_dock.isVisible())
+
+
+def test_clicking_the_diagram_brings_the_inspector_to_the_front(qtbot, window):
+    at_size(qtbot, window, 1280, 720, False)
+    window.settings_dock.raise_()
+    qtbot.waitUntil(window.settings_panel.isVisible)
+    window.network_view.selected.emit("dW", 1)
+    qtbot.waitUntil(window.inspector.isVisible)
+    assert window.inspector.quantity == ("dW", 1)
