@@ -18,11 +18,14 @@ from PySide6.QtWidgets import (
     QSlider,
     QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
+from ..engine.events import EVENT_KINDS
 from ..engine.model import ModelSettings
+from .banner import Banner
 from .controller import SPEEDS, Controller
 from .field_keys import FieldKeys
 from .files import SessionFiles, render_scene
@@ -43,10 +46,12 @@ KEYBOARD_HELP = """<table cellpadding="3">
 <tr><td><b>Right</b>, <b>Space</b>, <b>Page Down</b></td><td>next micro-step</td></tr>
 <tr><td><b>Left</b>, <b>Page Up</b></td><td>back one micro-step (undo)</td></tr>
 <tr><td><b>B</b></td><td>next backward step (runs forward to the cost first)</td></tr>
-<tr><td><b>Enter</b></td><td>finish the iteration</td></tr>
+<tr><td><b>Enter</b></td><td>finish the iteration (in a field: apply what was typed)</td></tr>
 <tr><td><b>P</b></td><td>play / pause</td></tr>
 <tr><td><b>R</b></td><td>reset to the initial parameters</td></tr>
 <tr><td><b>F11</b></td><td>presenter mode</td></tr>
+<tr><td><b>F9</b></td><td>hide / show the panels beside the diagram</td></tr>
+<tr><td><b>Esc</b></td><td>close the lesson's explanation, then leave presenter mode</td></tr>
 </table>"""
 
 
@@ -77,7 +82,14 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
         self.network_view = NetworkView(controller, self.theme)
-        self.setCentralWidget(self.network_view)
+        self.banner = Banner()
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.network_view, 1)
+        self.setCentralWidget(centre)
         self.inspector = Inspector(controller, self.theme)
         self.settings_panel = SettingsPanel(controller)
         self.plots = PlotsPanel(controller, self.theme)
@@ -115,6 +127,8 @@ class MainWindow(QMainWindow):
         controller.diverged.connect(self._on_diverged)
         controller.modifiedChanged.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
+        self.files.opened.connect(self.banner.show_text)
+        controller.speedChanged.connect(self._on_speed)
         self.inspector.show_quantity("W", 1)
         self.resize(1440, 900)
         self._default_layout()
@@ -184,6 +198,9 @@ class MainWindow(QMainWindow):
             "Presenter mode", self.toggle_presenter, ("F11",), "presenter", "Full screen, large fonts"
         )
         self.presenter_action.setCheckable(True)
+        self.escape_action = self._action(
+            "Close the explanation / leave presenter mode", self._escape, ("Esc",), "", "Hide the lesson banner"
+        )
         self.help_action = self._action("Keyboard and help", self.show_help, ("F1",), "", "Keys and what they do")
         self.panels_action = self._action(
             "Hide panels", self.toggle_panels, ("F9",), "", "Hide or show every panel beside the diagram"
@@ -308,7 +325,10 @@ class MainWindow(QMainWindow):
             return True
         if not self.files.maybe_save():
             return False
-        return self.files.adopt(load_preset(key), preset.title)
+        if not self.files.adopt(load_preset(key), preset.title):
+            return False
+        self.controller.set_pace(preset.pace)
+        return True
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -358,6 +378,16 @@ class MainWindow(QMainWindow):
         self.back_action.setEnabled(s.iteration > 0 or s.position > 0 or bool(s.events))
         for action in (self.step_action, self.backward_action, self.iteration_action):
             action.setEnabled(s.report is None)
+        # after a divergence Play cannot go on: it says why, and how to go on
+        self.play_action.setEnabled(s.report is None or self.controller.playing)
+        self.play_action.setToolTip(
+            "Play / pause iterations (P)" if s.report is None
+            else f"Training diverged at {s.report.step}: step back (Left) or change α to go on"
+        )
+        if kind in EVENT_KINDS and self._replaced_future(s):
+            self.statusBar().showMessage(
+                "The iterations trained after this point were discarded (Back restores them).", 8000
+            )
 
     def _fit_timeline_label(self, grow_only: bool = False) -> None:
         """A fixed size that fits the text, grown only when the digits need it: a label that may change size
@@ -368,6 +398,7 @@ class MainWindow(QMainWindow):
         label.setFixedSize(width, hint.height())  # the same size again is a no-op
 
     def _on_rebuilt(self) -> None:
+        self.banner.hide()  # a new run; an opened session shows its own explanation right after
         self.inspector.show_quantity("W", 1)
         self._update_title()
         if self._remember:
@@ -376,6 +407,19 @@ class MainWindow(QMainWindow):
     def _on_playing(self, playing: bool) -> None:
         self.play_action.setText("Pause" if playing else "Play")
         self.play_action.setIcon(icon("pause" if playing else "play", self.theme.text))
+
+    @staticmethod
+    def _replaced_future(stepper) -> bool:
+        """Whether the event just made dropped trained iterations or later events (its redo future)."""
+        event = stepper.events[-1] if stepper.events else None
+        return event is not None and (
+            bool(event.replaced_events) or (event.replaced_records is not None and len(event.replaced_records) > 0)
+        )
+
+    def _on_speed(self, index: int) -> None:
+        self.speed.blockSignals(True)
+        self.speed.setCurrentIndex(index)
+        self.speed.blockSignals(False)
 
     def _on_diverged(self, report) -> None:
         self.statusBar().showMessage(report.message, 30_000)
@@ -399,6 +443,7 @@ class MainWindow(QMainWindow):
         self._on_playing(self.controller.playing)
         for view in (self.network_view, self.inspector, self.plots):
             view.set_theme(theme)
+        self.banner.set_style(theme, self.scale)
         if self._remember:
             self._store.setValue("theme", theme.name)
 
@@ -418,6 +463,7 @@ class MainWindow(QMainWindow):
         icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
         self.toolbar.setIconSize(QSize(round(icon * self.scale), round(icon * self.scale)))
         self.status.setFont(font)
+        self.banner.set_style(self.theme, self.scale)
         self._fit_timeline_label()
         self.presenter_action.setChecked(on)
         if on:
@@ -425,6 +471,13 @@ class MainWindow(QMainWindow):
         else:
             self.showNormal()
         self._default_layout()
+
+    def _escape(self) -> None:
+        """Esc: hide the lesson banner if it shows, else leave presenter mode."""
+        if self.banner.isVisible():
+            self.banner.hide()
+        elif self.presenter_action.isChecked():
+            self.toggle_presenter(False)
 
     def show_help(self) -> None:
         QMessageBox.information(self, "Keyboard", KEYBOARD_HELP)

@@ -61,7 +61,7 @@ def test_step_index_is_the_position_in_the_sequence():
 
 def test_equations_shapes_and_checks_of_the_table():
     dims, m = [2, 4, 3, 1], 400
-    assert equation("dZ", 3, 3) == "dZ3 = A3 − Y"
+    assert equation("dZ", 3, 3) == "dZ3 = A3 − Y   (dA3 ∗ σ′(Z3), simplified)"
     assert equation("dZ", 2, 3, "relu") == "dZ2 = dA2 ∗ relu′(Z2)"
     assert equation("dA", 1, 3) == "dA1 = W2ᵀ dZ2"
     assert [shape(q, 2, dims, m) for q in ("W", "b", "Z", "dW", "db", "dA")] == [

@@ -275,3 +275,37 @@ def test_enter_in_a_settings_field_applies_the_settings(qtbot, window):
     qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
     assert window.controller.settings.seed == 7
     assert (window.controller.stepper.iteration, window.controller.stepper.position) == (0, 0)
+
+
+def test_a_preset_shows_its_explanation_and_plays_at_its_pace(qtbot, window):
+    from backpropviz.engine.presets import LARGE_LEARNING_RATE, WEEK3_FLOWER, preset
+
+    assert not window.banner.isVisible()
+    assert window.open_preset(LARGE_LEARNING_RATE)
+    qtbot.waitUntil(window.banner.isVisible)
+    assert preset(LARGE_LEARNING_RATE).title in window.banner.text() and "overshoots" in window.banner.text()
+    assert window.speed.currentText() == "3 iterations/s"
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.banner.isVisible()
+    assert window.open_preset(WEEK3_FLOWER)
+    qtbot.waitUntil(window.banner.isVisible)
+    assert window.speed.currentText() == "Maximum"
+    window.banner.close_button.click()
+    assert not window.banner.isVisible()
+
+
+def test_after_a_divergence_play_is_off_and_says_why(qtbot, window):
+    window.controller.set_learning_rate(1000.0)
+    window.controller.run(50)
+    assert window.controller.report is not None
+    assert not window.play_action.isEnabled()
+    assert "diverged" in window.play_action.toolTip() and "step back" in window.play_action.toolTip()
+    press(qtbot, window, Qt.Key.Key_Left)
+    assert window.play_action.isEnabled()
+
+
+def test_an_event_that_drops_trained_iterations_says_so(qtbot, window):
+    window.controller.run(20)
+    window.controller.goto_iteration(5)
+    window.controller.set_learning_rate(0.3)
+    assert "Back restores them" in window.statusBar().currentMessage()
