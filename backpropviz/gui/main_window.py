@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..engine.model import ModelSettings
 from .controller import SPEEDS, Controller
+from .diagram import NetworkView
 from .files import SessionFiles, render_scene
 from .gradcheck_dialog import GradCheckDialog
 from .icons import icon
 from .inspector import Inspector
-from .network_view import NetworkView
 from .panels import SettingsPanel
 from .plots import PlotsPanel
 from .safety import Autosave, ErrorReporter, autosave_path

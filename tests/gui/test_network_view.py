@@ -15,7 +15,7 @@ from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.equations import step_equations
 from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.gui.controller import Controller
-from backpropviz.gui.network_view import MAX_CELLS, NetworkView, heatmap_rgb, sample_matrix
+from backpropviz.gui.diagram import MAX_CELLS, NetworkView, heatmap_rgb, sample_matrix
 from backpropviz.gui.theme import DARK, DIVERGING_LUT, LIGHT
 
 GRADIENTS = ("dZ", "dW", "db")
