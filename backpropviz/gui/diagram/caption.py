@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainterPath
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsTextItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
+)
 
 from ...engine.equations import step_equations
 from ..theme import Theme
@@ -60,6 +66,30 @@ class Caption:
         self.plain = ""  # the caption as plain text: the step just done with its equations, then the next
         self._signature: tuple | None = None
         self.room = 0.0  # see reserve_room
+
+    def items(self) -> list[QGraphicsItem]:
+        """Every item of the caption."""
+        texts = [text for part in self.parts for text in part]
+        return [self.chip, self.head, *texts, self.next, self.banner, self.banner_text]
+
+    @property
+    def width(self) -> float:
+        """How wide the caption's lines may run (the 'Next' line is elided there)."""
+        return self._width
+
+    def set_width(self, width: float) -> None:
+        """Flow the lines into ``width`` from the next ``refresh`` on (call ``reserve_room`` again)."""
+        self._width = width
+        self.banner_text.setTextWidth(width - 24 * self._fonts.scale)
+        self._signature = None
+
+    def band(self, right: float) -> QRectF:
+        """The scene's strip that holds the caption as it is now (the banner too), out to ``right``, with a
+        margin above and below; nothing else is drawn there."""
+        s = self._fonts.scale
+        top = self._origin.y() - 6 * s
+        shown = self.banner if self.banner.isVisible() else self.next
+        return QRectF(0.0, top, right, shown.sceneBoundingRect().bottom() + 6 * s - top)
 
     def apply_theme(self, theme: Theme) -> None:
         self.next.setBrush(QColor(theme.box_border))

@@ -16,8 +16,13 @@ MAX_CELLS = 64
 # Layers with more units than this show their size as text instead of one circle per unit.
 MAX_DRAWN_UNITS = 64
 
-FONT_PX = {"title": 13, "label": 11, "shape": 10, "header": 15, "chip": 11, "caption": 13, "next": 11,
+FONT_PX = {"title": 13, "label": 11, "shape": 10, "header": 15, "chip": 11, "caption": 13, "next": 12,
            "banner": 12, "cost": 16, "small": 10}
+# The view never draws the scene smaller than this (it scrolls instead), so that on screen the text is at
+# least FONT_PX × the presenter scale: box titles 13 px, equations 12 px, shapes 10 px in a window, and at
+# the presenter's default 1.75 titles 23 px, equations 21 px, shapes 18 px: the classroom minimums
+# (13 / 12 / 10 px windowed, 22 / 18 / 14 px presenting).
+LEGIBLE_ZOOM = 1.0
 BOLD_FONTS = {"title", "header", "cost"}
 CONDENSED_FONTS = {"shape", "small"}
 PAD = 8.0  # inside boxes

@@ -9,7 +9,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsPathItem, QGraphicsPixmapItem, QGraphicsScene
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPixmapItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+)
 
 from ...engine.equations import quantity_equation, shape_text
 from ...engine.stepper import MicroStep, Stepper
@@ -91,6 +97,10 @@ class DiagramItems:
         for item in self._scene.items():
             if not isinstance(item, QGraphicsPixmapItem):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # The caption's few texts change at every step anyway, and a cached picture could be stale when the
+        # view draws the caption pinned over a scrolled diagram (QGraphicsScene.render, not through a view).
+        for item in self.caption.items():
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
     def _tooltips(self) -> None:
         """Each quantity's equation and shape (set once; tooltips need no updates)."""
@@ -133,9 +143,24 @@ class DiagramItems:
         self._refresh_boxes(missing, ghost)
         self.header.refresh(stepper, self._styler)
         self._refresh_highlights()
-        resized = self.caption.refresh(stepper, self._styler.theme)
-        report = stepper.report
+        return self.refresh_caption()
+
+    def refresh_caption(self) -> bool:
+        """The caption and the banner; True when either changed size."""
+        resized = self.caption.refresh(self.stepper, self._styler.theme)
+        report = self.stepper.report
         return self.caption.show_banner(report.message if report is not None else None) or resized
+
+    def texts_by_role(self) -> dict[str, list[QGraphicsSimpleTextItem]]:
+        """The texts the classroom rules measure: box titles, the equations under the diagram (with their
+        shapes and the 'Next' line), and the shape labels of thumbnails and arrows."""
+        L, items = self.L, self.items
+        titles = [items[("box", i)].title for i in range(L + 2)] + [items[("cost", 0)].title]
+        caption = [self.caption.head, *(text for part in self.caption.parts for text in part), self.caption.next]
+        arrows = [items[(kind, l)] for l in range(L + 1) for kind in ("forward", "dA")]
+        shapes = [label for thumb, *_ in self.thumbs for label in thumb.labels[1:]]
+        shapes += [label for arrow in arrows for label in arrow.labels[1:]]
+        return {"title": titles, "caption": caption, "shape": shapes}
 
     def step_targets(self, step: MicroStep) -> tuple[list[QGraphicsItem], list[QGraphicsItem]]:
         """(main items, arrows) that ``step`` fills (see ``computed.step_targets``)."""
