@@ -27,12 +27,12 @@ from ..engine.events import EVENT_KINDS
 from ..engine.model import ModelSettings
 from .banner import Banner
 from .controller import SPEEDS, Controller
+from .diagram import NetworkView
 from .field_keys import FieldKeys
 from .files import SessionFiles, render_scene
 from .gradcheck_dialog import GradCheckDialog
 from .icons import icon
 from .inspector import Inspector
-from .network_view import NetworkView
 from .panels import SettingsPanel
 from .plots import PlotsPanel
 from .safety import Autosave, ErrorReporter, autosave_path
