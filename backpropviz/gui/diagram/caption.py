@@ -26,7 +26,8 @@ from .styling import ON_HIGHLIGHT
 
 if TYPE_CHECKING:
     from ...engine.network import Network
-    from ...engine.stepper import MicroStep, Stepper
+    from ...engine.stepper import Stepper
+    from ...engine.steps import MicroStep
 
 # "dW2 = 1/m dZ2 A1ᵀ  (1×4)": the shape at the end of an equation, drawn in a quieter colour
 SHAPE_AT_END = re.compile(r"\s+(\(\d+×\d+\))$")

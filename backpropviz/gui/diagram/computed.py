@@ -1,8 +1,9 @@
 """What the diagram shows as computed: which items a micro-step fills, what is not computed yet, and
 how each thumbnail reads its matrix from the stepper.
 
-This is the one place where the diagram knows which micro-step writes which quantity; everything here
-names items by key (see ``NetworkView.item_for``), so the view only maps keys to items.
+Which micro-step writes which quantity comes from the engine's step table (engine/steps.py); this is the
+one place where the diagram knows which of its items show which quantity. Everything here names items by
+key (see ``NetworkView.item_for``), so the view only maps keys to items.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ...engine.stepper import MicroStep, Stepper
+from ...engine.stepper import Stepper
+from ...engine.steps import MicroStep, step_writes
 from .geometry import MAX_CELLS
 from .heatmaps import stride
 from .plan import Key
@@ -19,18 +21,33 @@ from .plan import Key
 Reader = Callable[[Stepper], "np.ndarray | None"]  # reads one thumbnail's matrix from the stepper
 
 
+def drawn_at(quantity: str, l: int) -> tuple[list[Key], list[Key]]:
+    """The items that show ``quantity`` of layer l: (panels and thumbnails, arrows). Z[l] lives in layer l's
+    box, A[l] rides the arrow out of it, the gradients dZ, dW, db of a layer share its gradient panel,
+    dA[l] rides the red arrow (dA0 also has the panel under X), J is the cost box under the Output."""
+    if quantity in ("W", "b"):
+        return [(quantity, l)], []
+    if quantity == "Z":
+        return [("box", l)], []
+    if quantity == "A":
+        return [], [("forward", l)]
+    if quantity == "J":
+        return [("cost", 0)], [("down", 0)]
+    if quantity in ("dZ", "dW", "db"):
+        return [("grads", l)], []
+    return ([("dA0box", 0)] if l == 0 else []), [("dA", l)]
+
+
 def step_targets(step: MicroStep, L: int) -> tuple[list[Key], list[Key]]:
-    """(main items, arrows) a micro-step fills: F l → box l and A[l]; Cost → cost box, dA[L];
-    B l → gradient panel l and dA[l−1]; Update → every W and b."""
-    if step.kind == "forward":
-        return [("box", step.layer)], [("forward", step.layer)]
-    if step.kind == "cost":
-        return [("cost", 0)], [("dA", L), ("down", 0)]
-    if step.kind == "backward":
-        l = step.layer
-        extra = [("dA0box", 0)] if l == 1 else []
-        return [("grads", l), *extra], [("dA", l - 1)]
-    return [(q, l) for l in range(1, L + 1) for q in ("W", "b")], []
+    """(main items, arrows) that show what a micro-step writes, by the step table (engine/steps.py):
+    F l → box l and A[l]; Cost → cost box, dA[L]; B l → gradient panel l and dA[l−1]; Update → every W, b."""
+    main: list[Key] = []
+    arrows: list[Key] = []
+    for quantity, l in step_writes(step, L):
+        items, lines = drawn_at(quantity, l)
+        main += [key for key in items if key not in main]
+        arrows += [key for key in lines if key not in arrows]
+    return main, arrows
 
 
 def not_computed(stepper: Stepper) -> dict[Key, bool]:
