@@ -146,7 +146,9 @@ class MainWindow(QMainWindow):
     def _inspect(self, quantity: str, layer: int) -> None:
         """A click on the diagram: show it in the inspector, bringing its tab to the front."""
         self.inspector.show_quantity(quantity, layer)
-        if self.inspector_dock.isVisible() or not self.inspector_dock.isHidden():
+        if self.inspector_dock in self.dock_layout.put_away:
+            self.toggle_panels()  # the panels were put away for the diagram: what was clicked wants to be seen
+        if not self.inspector_dock.isHidden():
             self.inspector_dock.raise_()
 
     @staticmethod
@@ -492,16 +494,17 @@ class MainWindow(QMainWindow):
     def _default_layout(self) -> None:
         """The diagram gets the most room; the docks are arranged for the window's size (window_layout.py)."""
         self.dock_layout.arrange(size_class(self.size(), self.presenter_action.isChecked()))
+        self._show_panels_state()
         self._fit_toolbar()
 
     def _reset_layout(self) -> None:
-        self.panels_action.setText("Hide panels")
         self._default_layout()
 
     def follow_size(self) -> None:
         """Docks and toolbar for the window's present size (a resize does this once it has settled)."""
         self._relayout.stop()
         self.dock_layout.follow(self.presenter_action.isChecked())
+        self._show_panels_state()
         self._fit_toolbar()
 
     def _fit_toolbar(self) -> None:
@@ -510,16 +513,11 @@ class MainWindow(QMainWindow):
 
     def toggle_panels(self) -> None:
         """F9: every dock hidden, the diagram alone (a class looking at one step); again: as they were."""
-        docks = self.dock_layout.docks
-        if any(not dock.isHidden() for dock in docks):
-            self._hidden_by_key = [dock for dock in docks if not dock.isHidden()]
-            for dock in self._hidden_by_key:
-                dock.hide()
-            self.panels_action.setText("Show panels")
-        else:
-            for dock in getattr(self, "_hidden_by_key", docks):
-                dock.show()
-            self.panels_action.setText("Hide panels")
+        self.dock_layout.toggle_panels()
+        self._show_panels_state()
+
+    def _show_panels_state(self) -> None:
+        self.panels_action.setText("Hide panels" if self.dock_layout.panels_shown else "Show panels")
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -5,9 +5,11 @@ ROOMY big every panel sits beside the diagram (settings left, inspector right, p
 boundary underneath). Below that, the panels stack on the right in two tab groups — inspector and
 settings above, plots and the decision boundary below — so that each gets a useful size (a plot at least
 MIN_PLOT_PX tall, the inspector's table some rows) while the diagram keeps the whole height. Presenter
-mode puts all of them in one tab group beside the diagram, settings hidden (View shows them). The user may
-drag the docks anywhere: they are arranged again only when the window changes size class, on entering or
-leaving presenter mode, or on View → Reset layout.
+mode puts all of them in one tab group beside the diagram, settings hidden (View shows them); on a
+projector smaller than ROOMY the diagram alone fills the screen (its text at presenter size needs it all)
+and F9 — or a click on anything in the diagram — brings the panels back. The user may drag the docks
+anywhere: they are arranged again only when the window changes size class, on entering or leaving
+presenter mode, or on View → Reset layout.
 
 The toolbar never hides an action in its » overflow: when its buttons with text do not fit, the secondary
 ones show their icons only, and if that is not enough all of them (each keeps its tooltip with the key).
@@ -35,10 +37,12 @@ BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 def size_class(size: QSize, presenter: bool) -> str:
-    """"presenter", "roomy" (every panel beside the diagram) or "compact" (the panels in tabs on the right)."""
+    """"roomy" (every panel beside the diagram), "compact" (the panels in tabs on the right), "presenter" (one
+    tab group beside the diagram) or "presenter_small" (the diagram alone, the panels behind F9)."""
+    roomy = size.width() >= ROOMY.width() and size.height() >= ROOMY.height()
     if presenter:
-        return "presenter"
-    return "roomy" if size.width() >= ROOMY.width() and size.height() >= ROOMY.height() else "compact"
+        return "presenter" if roomy else "presenter_small"
+    return "roomy" if roomy else "compact"
 
 
 class DockLayout:
@@ -51,6 +55,7 @@ class DockLayout:
         self.window = window
         self.settings, self.inspector, self.plots, self.boundary = settings, inspector, plots, boundary
         self.arranged_for: str | None = None
+        self.put_away: list[QDockWidget] = []  # the panels F9 hid (or presenter mode on a small screen)
 
     @property
     def docks(self) -> tuple[QDockWidget, ...]:
@@ -93,7 +98,27 @@ class DockLayout:
                 dock.show()
             self.settings.hide()  # the room looks at the diagram; View → Settings brings them back
         self.inspector.raise_()
+        self.put_away = []
+        if kind == "presenter_small":
+            self.toggle_panels()
         self.resize(kind)
+
+    @property
+    def panels_shown(self) -> bool:
+        return not self.put_away
+
+    def toggle_panels(self) -> None:
+        """Hide every panel shown beside the diagram, or show again the ones hidden so."""
+        if self.put_away:
+            for dock in self.put_away:
+                dock.show()
+            if self.inspector in self.put_away:
+                self.inspector.raise_()
+            self.put_away = []
+            return
+        self.put_away = [dock for dock in self.docks if not dock.isHidden()]
+        for dock in self.put_away:
+            dock.hide()
 
     def resize(self, kind: str) -> None:
         """The docks' sizes for the window's size: the diagram keeps the largest share."""

@@ -37,6 +37,10 @@ def test_the_diagram_has_the_room_and_nothing_is_a_sliver(qtbot, window, width, 
     assert not overflow_shown(window.toolbar), "an action went into the toolbar's » overflow"
     for action in (window.step_action, window.back_action, window.play_action, window.iteration_action):
         assert window.toolbar.widgetForAction(action).isVisible()
+    if window.dock_layout.arranged_for == "presenter_small":
+        assert shown_docks(window) == [], "on a small projector the diagram fills the screen"
+        window.panels_action.trigger()  # F9: the panels beside it, as the checks below want them
+        qtbot.waitUntil(window.inspector.isVisible)
     diagram = window.network_view.viewport()
     docks = shown_docks(window)
     assert docks, "some panel is beside the diagram"
@@ -60,6 +64,15 @@ def test_panels_tab_below_the_roomy_size_and_come_back_beside_it(qtbot, window):
     at_size(qtbot, window, 1920, 1080, False)
     assert window.tabifiedDockWidgets(window.inspector_dock) == []
     assert all(dock.isVisible() for dock in window.dock_layout.docks)
+
+
+def test_a_click_on_the_diagram_brings_back_put_away_panels(qtbot, window):
+    at_size(qtbot, window, 1280, 720, True)
+    assert not window.inspector_dock.isVisible()
+    window.network_view.selected.emit("Z", 1)
+    qtbot.waitUntil(window.inspector.isVisible)
+    assert window.inspector.quantity == ("Z", 1)
+    assert window.panels_action.text() == "Hide panels"
 
 
 def test_f9_hides_every_panel_and_brings_them_back(qtbot, window):
