@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..engine.changes import Change
 from ..engine.events import EVENT_KINDS
 from ..engine.model import ModelSettings
 from .banner import Banner
@@ -135,7 +136,7 @@ class MainWindow(QMainWindow):
         self.set_theme(self.theme)
         if remember:
             self._restore_window()
-        self._on_changed("reset")
+        self._on_changed(Change.RESET)
         self._update_title()
         self.errors = ErrorReporter(self)
         self.autosave: Autosave | None = None
@@ -348,7 +349,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status, 1)
 
     # ----------------------------------------------------------------- reacting to the controller
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         s = self.controller.stepper
         last = s.last_step.label if s.last_step else "—"
         cost = s.current_cost

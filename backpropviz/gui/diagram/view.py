@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.changes import Change
 from ...engine.stepper import Stepper
 from ..controller import Controller
 from ..theme import LIGHT, Theme
@@ -170,13 +171,13 @@ class NetworkView(QGraphicsView):
         self._pinned = None
 
     # ----------------------------------------------------------------- updating (every changed signal)
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         # Right after whole iterations (Play, Iteration) the buffers hold the iteration just finished;
         # greyed quantities then show it faintly. After anything else (a step back, a jump, an edit, a
         # new network) the buffers may hold anything, so greyed stays empty.
         s = self.stepper
         self._ghost = (
-            kind in ("run", "iteration") and s.position == 0 and s.iteration > 0 and s.report is None
+            kind in (Change.RUN, Change.ITERATION) and s.position == 0 and s.iteration > 0 and s.report is None
             and s.caches_current
         )
         # Anything but whole iterations restyles items all over the diagram: one repaint of the whole view
@@ -184,7 +185,7 @@ class NetworkView(QGraphicsView):
         # rects (an Update of the 784-input net: 7 ms against 11, measured). A frame of Play changes
         # the heatmaps and unit colours only.
         self.setViewportUpdateMode(
-            QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate if kind == "run"
+            QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate if kind == Change.RUN
             else QGraphicsView.ViewportUpdateMode.FullViewportUpdate
         )
         self._refresh()
