@@ -180,6 +180,18 @@ class Stepper:
         """J of this iteration once the Cost step is done, else None."""
         return self.J if self.is_filled("J", 0) else None
 
+    def latest(self, name: str) -> tuple[float, int] | None:
+        """What the views show of ``cost`` or ``train_accuracy`` and the iteration it belongs to: this
+        iteration's once its step has run (Cost, F L), else the record of the iteration before; None at the
+        very start. The status line and the diagram both read it, so they always agree."""
+        now = {"cost": self.current_cost, "train_accuracy": None}[name]
+        if name == "train_accuracy" and self.is_filled("A", self.L):
+            now = self.net.correct_count() / self.net.m
+        if now is not None:
+            return now, self.iteration
+        t = self.iteration - 1
+        return (self.series(name)[t].item(), t) if 0 <= t < self.furthest else None
+
     def dAL_clipped(self) -> np.ndarray | None:
         """Where A[L] was clipped into [ε, 1−ε] to display dA[L]; None before the Cost step."""
         return self.net.dAL_clipped if self.is_filled("dA", self.L) else None

@@ -352,20 +352,17 @@ class MainWindow(QMainWindow):
     def _on_changed(self, kind: Change) -> None:
         s = self.controller.stepper
         last = s.last_step.label if s.last_step else "—"
-        cost = s.current_cost
-        if cost is None and s.iteration > 0 and s.iteration <= len(s.series("cost")):
-            cost = s.series("cost")[s.iteration - 1]
-        train = s.series("train_accuracy")
-        test = s.series("test_accuracy")
-        index = min(s.iteration, len(train)) - 1
         parts = [
             f"Iteration <b>{s.iteration}</b>",
             f"last step <b>{last}</b>, next <b>{s.next_step.label}</b>",
-            f"J = <b>{format_number(cost, 6) if cost is not None else '—'}</b>",
-            f"train accuracy {format_number(100 * train[index], 1) + ' %' if index >= 0 else '—'}",
+            f"J = <b>{self._latest(s, 'cost', lambda J: format_number(J, 6))}</b>",
+            f"train accuracy {self._latest(s, 'train_accuracy', lambda a: format_number(100 * a, 1) + ' %')}",
         ]
         if self.controller.dataset.m_test:
-            parts.append(f"test accuracy {format_number(100 * test[index], 1) + ' %' if index >= 0 else '—'}")
+            test = s.series("test_accuracy")
+            index = min(s.iteration, len(test)) - 1
+            shown = f"{format_number(100 * test[index], 1)} % (it. {index})" if index >= 0 else "—"
+            parts.append(f"test accuracy {shown}")
         parts.append(f"α = {s.learning_rate:g}")
         if s.planted_bug_layer:
             parts.append(f"<span style='color:{self.theme.backward}'>planted bug in dW{s.planted_bug_layer}</span>")
@@ -410,6 +407,16 @@ class MainWindow(QMainWindow):
     def _on_playing(self, playing: bool) -> None:
         self.play_action.setText("Pause" if playing else "Play")
         self.play_action.setIcon(icon("pause" if playing else "play", self.theme.text))
+
+    @staticmethod
+    def _latest(stepper, name: str, text) -> str:
+        """``Stepper.latest``'s value as ``text`` formats it, with its iteration when it is an earlier one's
+        (the diagram labels it the same way)."""
+        latest = stepper.latest(name)
+        if latest is None:
+            return "—"
+        value, t = latest
+        return text(value) + ("" if t == stepper.iteration else f" (it. {t})")
 
     @staticmethod
     def _replaced_future(stepper) -> bool:

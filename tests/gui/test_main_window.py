@@ -309,3 +309,19 @@ def test_an_event_that_drops_trained_iterations_says_so(qtbot, window):
     window.controller.goto_iteration(5)
     window.controller.set_learning_rate(0.3)
     assert "Back restores them" in window.statusBar().currentMessage()
+
+
+def test_the_status_line_and_the_diagram_show_the_same_accuracy_and_its_iteration(qtbot, window):
+    import re
+
+    window.controller.run(30)
+    s = window.controller.stepper
+    footer = window.network_view.item_for("box", s.L + 1).footer
+    for _ in range(len(s.steps)):
+        press(qtbot, window, Qt.Key.Key_Space)
+        status = re.search(r"train accuracy ([\d.]+) %( \(it\. (\d+)\))?", window.status.text())
+        diagram = re.search(r"accuracy ([\d.]+)%( \(it\. (\d+)\))?", footer.text())
+        assert status and diagram
+        assert status.group(1) == diagram.group(1) and status.group(3) == diagram.group(3)
+        expected_iteration = None if s.is_filled("A", s.L) else str(s.iteration - 1)
+        assert status.group(3) == expected_iteration, (s.position, status.group(0))

@@ -212,7 +212,9 @@ def test_after_whole_iterations_greyed_quantities_show_faint_ghosts(view: Networ
     steps(controller, 1)  # F1 of the new iteration: Z1 is real again, Z2 empty (no stale ghost)
     assert not view.is_greyed("Z", 1) and Z1.pixmap_item.opacity() == 1.0
     assert view.is_greyed("Z", 2) and not view.item_for("Z", 2).pixmap_item.isVisible()
-    assert view.item_for("J", 0).text() == "—"
+    # J is the last iteration's, greyed and labelled with it (as the status line shows it), not this one's
+    assert view.is_greyed("J", 0) and view.item_for("J", 0).text() == f"{controller.stepper.series('cost')[-1]:.4f}"
+    assert view.item_for("cost", 0).note.text() == "iteration 19"
     controller.run(5)
     controller.apply_settings(ModelSettings(hidden=(HiddenLayer(3, "tanh"),)))  # a new net: no ghosts of it
     assert not view.item_for("Z", 1).pixmap_item.isVisible()

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
@@ -140,7 +139,7 @@ class DiagramItems:
         self._refresh_thumbnails(ghost)
         self._refresh_units(ghost)
         self._refresh_arrows(missing)
-        self._refresh_boxes(missing, ghost)
+        self._refresh_boxes(missing)
         self.header.refresh(stepper, self._styler)
         self._refresh_highlights()
         return self.refresh_caption()
@@ -191,7 +190,7 @@ class DiagramItems:
             self._styler.arrow(self.items[("dA", l)], missing[("dA", l)], t.backward)
         self._styler.arrow(self.items[("down", 0)], missing[("down", 0)], t.forward)
 
-    def _refresh_boxes(self, missing: dict[Key, bool], ghost: bool) -> None:
+    def _refresh_boxes(self, missing: dict[Key, bool]) -> None:
         """Greying of the boxes and panels, the accuracy under ŷ and the cost J."""
         styler, L = self._styler, self.L
         t = styler.theme
@@ -207,49 +206,39 @@ class DiagramItems:
             box.footer.setBrush(QColor(t.muted if greyed else t.text))
             if box.units_label is not None:
                 box.units_label.setBrush(QColor(t.muted if greyed else t.text))
-        last = self._last_record() if ghost else None
-        self._refresh_accuracy(last)
+        self._refresh_accuracy()
         for key in [("grads", l) for l in range(1, L + 1)] + [("dA0box", 0), ("cost", 0)]:
             panel = self.items[key]
             panel.greyed = missing[key]
             styler.box(panel, t.backward, greyed=panel.greyed, glowing=panel in self._glow_main, lower=True)
-        self._refresh_cost(last)
+        self._refresh_cost()
 
-    def _refresh_accuracy(self, last: tuple[float, float] | None) -> None:
-        """The accuracy under ŷ: of this iteration's A[L], or (ghosted) of the iteration just finished."""
-        stepper, L = self.stepper, self.L
-        A_L = stepper.value("A", L)
-        footer = self.items[("box", L + 1)].footer
-        if A_L is not None:
-            accuracy = np.mean((A_L > 0.5) == (stepper.net.Y > 0.5)).item()
-            footer.setText(f"accuracy {100 * accuracy:.1f}%")
-        elif last is not None:
-            footer.setText(f"accuracy {100 * last[1]:.1f}%")
-        else:
+    def _refresh_accuracy(self) -> None:
+        """The accuracy under ŷ: this iteration's A[L], or the last iteration's record, labelled with it (as
+        the status line shows it: both read ``Stepper.latest``)."""
+        latest = self.stepper.latest("train_accuracy")
+        box = self.items[("box", self.L + 1)]
+        footer = box.footer
+        if latest is None:
             footer.setText("accuracy —")
-        footer.setX(self.items[("box", L + 1)].rect.center().x() - footer.boundingRect().width() / 2)
+        else:
+            accuracy, t = latest
+            earlier = "" if t == self.stepper.iteration else f" (it. {t})"
+            footer.setText(f"accuracy {100 * accuracy:.1f}%{earlier}")
+        footer.setX(box.rect.center().x() - footer.boundingRect().width() / 2)
 
-    def _refresh_cost(self, last: tuple[float, float] | None) -> None:
-        """The cost J in its box: this iteration's, or (ghosted) the iteration just finished."""
+    def _refresh_cost(self) -> None:
+        """The cost J in its box: this iteration's, or (greyed) the last iteration's with its number."""
         t = self._styler.theme
         cost_box, cost = self.items[("cost", 0)], self.items[("J", 0)]
-        J = self.stepper.current_cost
-        cost.greyed = J is None
-        cost_box.title.setBrush(QColor(t.muted if J is None else t.text))
-        if J is not None:
-            cost.setText(format_number(J))
-        else:
-            cost.setText("—" if last is None else format_number(last[0]))
-        cost.setBrush(QColor(t.muted if J is None else t.text))
-        cost_box.note.setBrush(QColor(t.muted if J is None else t.box_border))
-
-    def _last_record(self) -> tuple[float, float] | None:
-        """(cost, train accuracy) of the iteration just finished, for the ghosts shown during Play."""
-        stepper = self.stepper
-        t = stepper.iteration - 1
-        if t < 0 or t >= stepper.furthest:
-            return None
-        return float(stepper.series("cost")[t]), float(stepper.series("train_accuracy")[t])
+        latest = self.stepper.latest("cost")
+        current = latest is not None and latest[1] == self.stepper.iteration
+        cost.greyed = not current
+        cost_box.title.setBrush(QColor(t.text if current else t.muted))
+        cost.setText("—" if latest is None else format_number(latest[0]))
+        cost.setBrush(QColor(t.text if current else t.muted))
+        cost_box.note.setText("cross-entropy" if latest is None or current else f"iteration {latest[1]}")
+        cost_box.note.setBrush(QColor(t.box_border if current else t.muted))
 
     def _refresh_highlights(self) -> None:
         """Halos: a glow around what the last micro-step filled, a dashed outline around the next one's.
