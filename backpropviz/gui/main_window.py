@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.settings_panel.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.settings_dock = self._dock("Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.settings_dock = self._dock("Settings", self._with_footer(scroll), Qt.DockWidgetArea.LeftDockWidgetArea)
         self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
         # the boundary deserves to be seen beside the cost curve while Play runs, not behind a tab
         self.plots.removeTab(self.plots.indexOf(self.plots.boundary))
@@ -158,6 +158,21 @@ class MainWindow(QMainWindow):
             return Controller(settings)
         except ValueError:
             return Controller()
+
+    def _with_footer(self, scroll: QScrollArea) -> QWidget:
+        """The settings form scrolls; its feedback (CSV errors, α messages, "new run started") and the Apply
+        button stay under it, always in sight."""
+        panel = self.settings_panel
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scroll, 1)
+        footer = QVBoxLayout()
+        footer.setContentsMargins(9, 4, 9, 9)
+        footer.addWidget(panel.message)  # moved out of the scrolled form
+        footer.addWidget(panel.apply_button)
+        column.addLayout(footer)
+        return page
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

@@ -92,3 +92,19 @@ def test_clicking_the_diagram_brings_the_inspector_to_the_front(qtbot, window):
     window.network_view.selected.emit("dW", 1)
     qtbot.waitUntil(window.inspector.isVisible)
     assert window.inspector.quantity == ("dW", 1)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1280, 720), (1920, 1080)])
+def test_settings_feedback_and_apply_stay_in_sight(qtbot, window, width, height):
+    at_size(qtbot, window, width, height, False)
+    window.settings_dock.raise_()
+    panel = window.settings_panel
+    qtbot.waitUntil(panel.apply_button.isVisible)
+    for _ in range(3):
+        panel.add_layer_button.click()  # a longer form than the dock shows: it scrolls, the footer does not
+    panel.show_message("learning rate must be a finite number > 0", error=True)
+    QApplication.processEvents()
+    page = window.settings_dock.widget()
+    for widget in (panel.message, panel.apply_button):
+        top_left = widget.mapTo(page, widget.rect().topLeft())
+        assert widget.isVisible() and 0 <= top_left.y() and top_left.y() + widget.height() <= page.height()
