@@ -105,6 +105,7 @@ class Stepper:
         self._dA0_pending = False  # B1 left dA0 to be computed when first read (see _do_step)
         self.caches_current = True  # False after fast_forward without caches: the buffers hold an older iteration
         self._theta_initial = network.theta.copy()
+        self.initialised_by_scheme = network.initialised_by_scheme  # θ_initial is what the init scheme drew
         self._memory_budget = memory_budget
         self._dW_flat = [network.grad[s] for s in network.weight_slices[1:]]
         self._record_width = len(RECORD_COLUMNS) + self.L
@@ -619,6 +620,8 @@ class Stepper:
         if any(a.iteration > b.iteration for a, b in itertools.pairwise(events)):
             raise ValueError("events are not in the order of their iterations")
         self.initial_learning_rate = learning_rate
+        # a saved state may start from parameters of its own (a course test case), not from the init scheme
+        self.initialised_by_scheme = bool(np.array_equal(self._theta_initial, theta_initial))
         self._theta_initial = theta_initial.astype(self.net.dtype)
         self._start_new_history()
         self.events = events
