@@ -68,12 +68,12 @@ def row_layout(row: list[ThumbSpec], compact: bool, fonts: Fonts) -> tuple[list[
     A label starts under its thumbnail's left edge; the second one (b next to W) ends under its
     thumbnail's right edge unless that would run into the first label's first line (its name when the
     shape is stacked underneath)."""
-    s = fonts.scale
+    s, g = fonts.scale, fonts.geometry
     thumb_xs, label_xs = [], []
     x = line_right = right = height = 0.0
     for k, spec in enumerate(row):
         if k:
-            x += PAIR_GAP * s
+            x += PAIR_GAP * g
         label_w, label_h = label_size(spec, compact, fonts)
         label_x = x if k == 0 else max(x + spec.size[0] - label_w, line_right + 6 * s)
         thumb_xs.append(x)
@@ -82,7 +82,7 @@ def row_layout(row: list[ThumbSpec], compact: bool, fonts: Fonts) -> tuple[list[
         line_right = label_x + first_line
         x += spec.size[0]
         right = max(right, x, label_x + label_w)
-        height = max(height, spec.size[1] + LABEL_GAP * s + label_h)
+        height = max(height, spec.size[1] + LABEL_GAP * g + label_h)
     return thumb_xs, label_xs, right, height
 
 
@@ -93,15 +93,6 @@ def units_text(dims: list[int], i: int) -> str:
     return f"{dims[i]} features" if i == 0 else f"{dims[i]} units"
 
 
-def header_width(step_labels: list[str], fonts: Fonts) -> float:
-    """Room for "Iteration 000000", the micro-step chips and "α = … · m = …"."""
-    s = fonts.scale
-    chips = sum(fonts.width(label, "chip") + 16 * s for label in step_labels)
-    chips += 5 * s * (len(step_labels) - 1)
-    return fonts.width("Iteration 000000", "header") + 20 * s + chips + 24 * s + \
-        fonts.width("α = 0.0000 · m = 00000", "small")
-
-
 # --------------------------------------------------------------------------------------------- planning
 def plan_columns(dims: list[int], activations: list[str], m: int, fonts: Fonts, compact: bool) -> Plan:
     """What every column holds and how big it is."""
@@ -110,7 +101,8 @@ def plan_columns(dims: list[int], activations: list[str], m: int, fonts: Fonts, 
     titles = ["Input"] + [f"Layer {l}" for l in range(1, L + 1)] + ["Output"]
     footers = [f"m = {m}", *activations, "accuracy 100.0%"]
     unit_texts = [units_text(dims, i) for i in range(L + 2)]
-    s, pad = fonts.scale, PAD * fonts.geometry
+    s, g = fonts.scale, fonts.geometry
+    pad = PAD * g
     widths = []
     for i in range(L + 2):
         pill = 14 * s if 1 <= i <= L else 0.0  # the activation's pill around the footer
@@ -122,8 +114,8 @@ def plan_columns(dims: list[int], activations: list[str], m: int, fonts: Fonts, 
             content.append(fonts.width("0.0000", "cost"))
         widths.append(max(content) + 2 * pad)
     # a gap between two columns holds its arrows' labels: "A1" above the line, "(4×400)" below
-    gaps = [max(GAP_MIN * s, max(fonts.width(f"dA{l}", "label"), fonts.width(shape_text(dims[l], m), "shape"))
-                + 12 * s) for l in range(L + 1)]
+    gaps = [max(GAP_MIN * g, max(fonts.width(f"dA{l}", "label"), fonts.width(shape_text(dims[l], m), "shape"))
+                + 12 * g) for l in range(L + 1)]
     return Plan(compact, upper, lower, titles, footers, unit_texts, widths, gaps)
 
 
