@@ -94,10 +94,9 @@ class Caption:
     def band(self, left: float, width: float) -> QRectF:
         """The scene's strip that holds the caption as it is now (the banner too), from ``left`` over
         ``width``, with a margin above and below; nothing else is drawn there."""
-        pad = STRIP_PAD * self._fonts.geometry
-        top = self._origin.y() - pad
+        top = self._origin.y() - STRIP_PAD
         shown = self.banner if self.banner.isVisible() else self.next
-        return QRectF(left, top, width, shown.sceneBoundingRect().bottom() + pad - top)
+        return QRectF(left, top, width, shown.sceneBoundingRect().bottom() + STRIP_PAD - top)
 
     def apply_theme(self, theme: Theme) -> None:
         self.next.setBrush(QColor(theme.box_border))
@@ -140,16 +139,16 @@ class Caption:
         metrics = QFontMetricsF(self.next.font())
         self.next.setText(metrics.elidedText(next_plain, Qt.TextElideMode.ElideRight, self._width))
         self.next.setBrush(QColor(theme.box_border))
-        self.next.setPos(self._origin.x(), y + self._line_h + LINE_GAP * self._fonts.geometry)
+        self.next.setPos(self._origin.x(), y + self._line_h + LINE_GAP)
         return self.next.pos().y() + self.next.boundingRect().height()
 
     @property
     def _line_h(self) -> float:
-        return self._fonts.height("caption") + LINE_GAP * self._fonts.geometry
+        return self._fonts.height("caption") + LINE_GAP
 
     def _lay_out_equations(self, head: str, equations: list[str], done: bool, theme: Theme) -> float:
         """The head chip (amber like the glowing item) and the equations after it; returns the last line's y."""
-        s, g, line_h = self._fonts.scale, self._fonts.geometry, self._line_h
+        s, line_h = self._fonts.scale, self._line_h
         x0, y0 = self._origin.x(), self._origin.y()
         self.head.setText(head)
         self.head.setBrush(QColor(ON_HIGHLIGHT if done else theme.text))
@@ -161,7 +160,7 @@ class Caption:
         self.chip.setPen(Qt.PenStyle.NoPen)
         self.head.setPos(x0 + 7 * s, y0 + (line_h - self.head.boundingRect().height()) / 2)
 
-        indent = x = x0 + head_w + 12 * g
+        indent = x = x0 + head_w + 12
         right, y = x0 + self._width, y0
         for k, (equation, shape_item) in enumerate(self.parts):
             visible = k < len(equations)
@@ -181,7 +180,7 @@ class Caption:
                 x, y = indent, y + line_h
             equation.setPos(x, y + (line_h - equation.boundingRect().height()) / 2)
             shape_item.setPos(x + text_w + 6 * s, y + (line_h - shape_item.boundingRect().height()) / 2)
-            x += width + 22 * g
+            x += width + 22
         return y
 
     def show_banner(self, message: str | None) -> bool:

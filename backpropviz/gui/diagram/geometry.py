@@ -1,9 +1,9 @@
 """The diagram's sizes at presenter scale 1 (scene units ≈ screen pixels at zoom 1) and its fonts.
 
-Text sizes are in pixels (``FONT_PX``); presenter mode multiplies them by its scale. Sizes that are not
-text (margins, gaps, paddings, thumbnails, unit circles) grow by scale^¼ only (``Fonts.geometry``), so the
-text gains on them and more of the diagram fits on a projector. ``Fonts`` measures text the way the
-scene's text items will draw it; it creates no item.
+Text sizes are in pixels (``FONT_PX``); presenter mode multiplies them (and line widths) by its scale.
+Sizes that are not text (margins, gaps, paddings, thumbnails, unit circles) do not grow: the text gains on
+them, and as much of the diagram as can fits on a projector at the zoom that keeps the text legible.
+``Fonts`` measures text the way the scene's text items will draw it; it creates no item.
 """
 
 from __future__ import annotations
@@ -87,12 +87,6 @@ class Fonts:
                 font.setStretch(QFont.Stretch.SemiCondensed)
             self._fonts[role] = font
         self._metrics = {role: QFontMetricsF(font) for role, font in self._fonts.items()}
-
-    @property
-    def geometry(self) -> float:
-        """What presenter mode does to sizes that are not text (paddings, thumbnails): scale^¼, so the text
-        gains on them and reads bigger once the diagram is fitted into the window (×1.3 at scale 1.8)."""
-        return self.scale**0.25
 
     def font(self, role: str) -> QFont:
         return QFont(self._fonts[role])

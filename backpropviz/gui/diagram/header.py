@@ -42,8 +42,7 @@ class Header:
     def band(self, left: float, width: float) -> QRectF:
         """The scene's strip that holds the header, from ``left`` over ``width``, with a margin above and
         below; nothing else is drawn there."""
-        pad = STRIP_PAD * self._fonts.geometry
-        return QRectF(left, self._place.rect.top() - pad, width, self._place.rect.height() + 2 * pad)
+        return QRectF(left, self._place.rect.top() - STRIP_PAD, width, self._place.rect.height() + 2 * STRIP_PAD)
 
     def width_in(self, width: float) -> float:
         """How wide the header is when flowed into ``width``."""

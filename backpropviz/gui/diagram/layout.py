@@ -120,7 +120,6 @@ class Layout:
     down: ArrowPlace  # Output → Cost
     header_bottom: float  # the header's last line ends here (it grows upwards when it takes more lines)
     caption_y: float
-    margin: float  # around the scene
     scene_w: float  # the diagram's width (at least room for a caption); the header may be wider
 
 
@@ -141,15 +140,15 @@ class _Placer:
     def __init__(self, plan: Plan, dims: list[int], m: int, step_labels: list[str], fonts: Fonts) -> None:
         self.plan, self.dims, self.m, self.step_labels, self.fonts = plan, dims, m, step_labels, fonts
         self.L = L = len(dims) - 1
-        g = fonts.geometry
-        self.pad, self.row_gap = PAD * g, ROW_GAP * g
+        s = fonts.scale
+        self.pad, self.row_gap = PAD, ROW_GAP
         self.title_h, small_h = fonts.height("title"), fonts.height("small")
         # layer boxes align their rows across the band; X and Output centre their contents
         self.layer_rows_upper = [max(self.row_h(plan.upper[l][k]) for l in range(1, L + 1)) for k in range(2)]
         self.layer_rows_lower = [max(self.row_h(plan.lower[l][k]) for l in range(1, L + 1)) for k in range(2)]
         pad, row_gap, title_h = self.pad, self.row_gap, self.title_h
-        self.footer_h = footer_h = small_h + 6 * g
-        self.units_h = UNITS_H * g
+        self.footer_h = footer_h = small_h + 6
+        self.units_h = UNITS_H
         upper_h = pad + title_h + row_gap + self.units_h + row_gap + sum(self.layer_rows_upper) + row_gap + \
             footer_h + pad
         output_h = pad + title_h + row_gap + sum(self.row_h(r) for r in plan.upper[L + 1]) + row_gap + footer_h + pad
@@ -157,16 +156,16 @@ class _Placer:
         cost_h = pad + title_h + row_gap + fonts.height("cost") + small_h + pad
         self.lower_h = max(pad + sum(self.layer_rows_lower) + row_gap + pad, cost_h,
                            2 * pad + self.row_h(plan.lower[0][0]))
-        self.margin = MARGIN * g
-        self.scene_w = max(plan.diagram_w, 420 * fonts.scale)
-        x = self.margin + (self.scene_w - plan.diagram_w) / 2
-        self.header_bottom = self.margin + place_header(step_labels, fonts, 0.0, 0.0, None).rect.height()
-        self.top = self.header_bottom + HEADER_GAP * g
+        self.scene_w = max(plan.diagram_w, 420 * s)
+        x = MARGIN + (self.scene_w - plan.diagram_w) / 2
+        self.header_bottom = MARGIN + place_header(step_labels, fonts, 0.0, 0.0, None).rect.height()
+        self.top = self.header_bottom + HEADER_GAP
         self.lefts = []
         for i in range(L + 2):
             self.lefts.append(x)
             x += plan.widths[i] + (plan.gaps[i] if i <= L else 0)
-        self.lower_top = self.top + self.upper_h + BAND_GAP * g
+        # the bands' gap holds the Output → Cost arrow, whose head grows with the presenter scale
+        self.lower_top = self.top + self.upper_h + max(BAND_GAP, (0.9 * ARROW_HEAD + 2 * ARROW_MARGIN + 4) * s)
 
     def row_h(self, row: list[ThumbSpec]) -> float:
         return row_layout(row, self.plan.compact, self.fonts)[3]
@@ -180,9 +179,8 @@ class _Placer:
         return Layout(
             compact=self.plan.compact, radius=BOX_RADIUS * self.fonts.scale, columns=columns, panels=panels,
             arrows=[self.arrows(l) for l in range(self.L + 1)], down=self.down(columns[-1].rect, panels[-1].rect),
-            header_bottom=self.header_bottom,
-            caption_y=self.lower_top + self.lower_h + CAPTION_GAP * self.fonts.geometry,
-            margin=self.margin, scene_w=self.scene_w,
+            header_bottom=self.header_bottom, caption_y=self.lower_top + self.lower_h + CAPTION_GAP,
+            scene_w=self.scene_w,
         )
 
     def column(self, i: int) -> ColumnPlace:
@@ -245,13 +243,13 @@ class _Placer:
     def row(self, row: list[ThumbSpec], rect: QRectF, y: float, height: float) -> list[ThumbPlace]:
         """Thumbnails side by side, centred in the box and vertically in a row of ``height``; labels below."""
         fonts, compact = self.fonts, self.plan.compact
-        s, label_gap = fonts.scale, LABEL_GAP * fonts.geometry
+        s = fonts.scale
         thumb_xs, label_xs, width, _ = row_layout(row, compact, fonts)
         left = rect.center().x() - width / 2
         thumbs_h = max(spec.size[1] for spec in row)
         label_h = max(label_size(spec, compact, fonts)[1] for spec in row)
-        thumb_top = y + (height - thumbs_h - label_gap - label_h) / 2
-        label_y = thumb_top + thumbs_h + label_gap
+        thumb_top = y + (height - thumbs_h - LABEL_GAP - label_h) / 2
+        label_y = thumb_top + thumbs_h + LABEL_GAP
         places = []
         for spec, thumb_x, label_x in zip(row, thumb_xs, label_xs, strict=True):
             w, h = spec.size
@@ -301,31 +299,29 @@ def place_header(step_labels: list[str], fonts: Fonts, left: float, bottom: floa
     Otherwise in lines of at most ``width``: "Iteration N" and the chips that fit after it, then α under
     "Iteration N", the chips that did not fit continuing beside it under the first chip; the extra lines
     go above (the diagram under the header does not move)."""
-    g = fonts.geometry
-    chip_h = fonts.height("chip") + 2 * CHIP_PAD_Y * g
-    chip_ws = [fonts.width(label, "chip") + 2 * CHIP_PAD_X * g for label in step_labels]
-    gap = CHIP_GAP * g
+    chip_h = fonts.height("chip") + 2 * CHIP_PAD_Y
+    chip_ws = [fonts.width(label, "chip") + 2 * CHIP_PAD_X for label in step_labels]
     iteration_w = fonts.width("Iteration 000000", "header")  # room for the iteration to grow, chips stay put
     info_w = fonts.width("α = 0.0000 · m = 00000", "small")
-    one_line = iteration_w + 20 * g + sum(chip_ws) + gap * (len(chip_ws) - 1) + 24 * g + info_w
+    one_line = iteration_w + 20 + sum(chip_ws) + CHIP_GAP * (len(chip_ws) - 1) + 24 + info_w
     flowing = width is not None and one_line > width
     if not flowing:
         width = max(width or 0.0, one_line)
-        indent, rows = iteration_w + 20 * g, [list(range(len(chip_ws)))]
+        indent, rows = iteration_w + 20, [list(range(len(chip_ws)))]
     else:
-        indent, rows, x = max(iteration_w, info_w) + 20 * g, [[]], 0.0
+        indent, rows, x = max(iteration_w, info_w) + 20, [[]], 0.0
         for k, w in enumerate(chip_ws):
             if rows[-1] and indent + x + w > width:
                 rows.append([])
                 x = 0.0
             rows[-1].append(k)
-            x += w + gap
+            x += w + CHIP_GAP
         if len(rows) == 1:
             rows.append([])  # a line of its own for α
     heights = [max(fonts.height("header"), chip_h)]
     heights += [max(chip_h if row else 0.0, fonts.height("small") if k == 1 else 0.0)
                 for k, row in enumerate(rows[1:], start=1)]
-    top = bottom - sum(heights) - LINE_GAP * g * (len(heights) - 1)
+    top = bottom - sum(heights) - LINE_GAP * (len(heights) - 1)
     chips: list[ChipPlace] = []  # the rows hold the chips in order
     y = top
     for row, height in zip(rows, heights, strict=True):
@@ -333,14 +329,14 @@ def place_header(step_labels: list[str], fonts: Fonts, left: float, bottom: floa
         for k in row:
             rect = QRectF(x, y + (height - chip_h) / 2, chip_ws[k], chip_h)
             text_y = y + (height - fonts.text_size(step_labels[k], "chip")[1]) / 2
-            chips.append(ChipPlace(rect, TextPlace(step_labels[k], "chip", QPointF(x + CHIP_PAD_X * g, text_y))))
-            x += chip_ws[k] + gap
-        y += height + LINE_GAP * g
+            chips.append(ChipPlace(rect, TextPlace(step_labels[k], "chip", QPointF(x + CHIP_PAD_X, text_y))))
+            x += chip_ws[k] + CHIP_GAP
+        y += height + LINE_GAP
     iteration_h = fonts.text_size("Iteration 0", "header")[1]
     iteration = TextPlace("Iteration 0", "header", QPointF(left, top + (heights[0] - iteration_h) / 2))
     small_h = fonts.height("small")
     if flowing:
-        info = QPointF(left, top + heights[0] + LINE_GAP * g + (heights[1] - small_h) / 2)
+        info = QPointF(left, top + heights[0] + LINE_GAP + (heights[1] - small_h) / 2)
         right = max([left + info_w] + [chip.rect.right() for chip in chips])
     else:
         info = QPointF(left + width, top + (heights[0] - small_h) / 2)

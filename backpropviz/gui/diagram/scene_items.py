@@ -21,7 +21,7 @@ from ...engine.stepper import MicroStep, Stepper
 from ..theme import Theme, format_number
 from .caption import Caption
 from .computed import Reader, not_computed, step_targets, thumbnail_source
-from .geometry import STRIP_PAD, Fonts
+from .geometry import MARGIN, Fonts
 from .header import Header
 from .heatmaps import colour
 from .items import Arrow, Box, ColumnBox, PanelBox, Thumbnail, Units, key_of
@@ -39,10 +39,9 @@ class DiagramItems:
         self._scene, self._fonts, self._styler = scene, fonts, styler
         net = stepper.net
         self.L, self._dims, self._m = net.L, list(net.layer_dims), net.m
-        self.margin, self.scene_w = layout.margin, layout.scene_w
-        self.strip_pad = STRIP_PAD * fonts.geometry  # the header's and the caption's bands have it above and below
+        self.scene_w = layout.scene_w
         # the header, the diagram and the caption are centred on the diagram: see flow_header
-        self.content_left, self.content_w = layout.margin, layout.scene_w
+        self.content_left, self.content_w = MARGIN, layout.scene_w
         self.glowing: list[QGraphicsItem] = []  # what the micro-step just done filled (main items first)
         self.dashed: list[QGraphicsItem] = []  # what the next micro-step fills
         self._glow_main: set[QGraphicsItem] = set()
@@ -127,13 +126,15 @@ class DiagramItems:
     def flow_header(self, width: float | None) -> bool:
         """The header on one line if it fits in ``width`` (None: any), else flowed into lines of ``width``;
         ``content_left`` and ``content_w`` then span the diagram and the header, centred on the diagram.
-        True when the header moved."""
+        The one line spans the diagram, or ``width`` when the diagram is wider (α stays in view with the
+        header pinned). True when the header moved."""
         header = self.header
         one_line = width is None or header.one_line_width <= width
         header_w = header.one_line_width if one_line else header.width_in(width)
         self.content_w = max(self.scene_w, header_w)
-        self.content_left = self.margin + (self.scene_w - self.content_w) / 2
-        return header.flow(self.content_left, self.content_w if one_line else width)
+        self.content_left = MARGIN + (self.scene_w - self.content_w) / 2
+        span = width if width is not None and (not one_line or width < self.content_w) else self.content_w
+        return header.flow(self.content_left, span)
 
     def apply_theme(self, theme: Theme) -> None:
         """Colours that do not change with the stepper (the rest follow at the next refresh)."""

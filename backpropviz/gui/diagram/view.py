@@ -23,7 +23,7 @@ from ...engine.changes import Change
 from ...engine.stepper import Stepper
 from ..controller import Controller
 from ..theme import LIGHT, Theme
-from .geometry import LEGIBLE_ZOOM, Fonts
+from .geometry import LEGIBLE_ZOOM, MARGIN, STRIP_PAD, Fonts
 from .items import Arrow, key_of
 from .layout import lay_out
 from .plan import Key
@@ -221,10 +221,9 @@ class NetworkView(QGraphicsView):
         """The header, the diagram and its caption (and the banner when it shows), and a margin. A header
         on more lines than one reaches above y = 0 and a header wider than the diagram left of x = 0."""
         diagram = self._diagram
-        margin = diagram.margin
-        top = diagram.header.rect.top() - margin
-        return QRectF(diagram.content_left - margin, top, diagram.content_w + 2 * margin,
-                      diagram.caption.bottom() + margin - top)
+        top = diagram.header.rect.top() - MARGIN
+        return QRectF(diagram.content_left - MARGIN, top, diagram.content_w + 2 * MARGIN,
+                      diagram.caption.bottom() + MARGIN - top)
 
     def _fit_scene(self) -> None:
         """The scene rect hugs the diagram; refit the view if it changed."""
@@ -275,7 +274,7 @@ class NetworkView(QGraphicsView):
         """How much of the scene's width the view shows at LEGIBLE_ZOOM beside a vertical scroll bar, less
         the margins: what the header and the caption flow into while the scene scrolls."""
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        return (self.contentsRect().size().width() - bar) / LEGIBLE_ZOOM - 2 * self._diagram.margin
+        return (self.contentsRect().size().width() - bar) / LEGIBLE_ZOOM - 2 * MARGIN
 
     def _wrap_caption(self) -> bool:
         """The caption spans the header and the diagram; while the scene scrolls its lines end at the view's
@@ -295,14 +294,12 @@ class NetworkView(QGraphicsView):
     def _header_band(self) -> QRectF:
         """The scene's strip that holds the header, from the scene's left to the header's end."""
         diagram = self._diagram
-        left, margin = diagram.content_left - diagram.margin, 2 * diagram.margin
-        return diagram.header.band(left, diagram.header.rect.width() + margin)
+        return diagram.header.band(diagram.content_left - MARGIN, diagram.header.rect.width() + 2 * MARGIN)
 
     def _caption_band(self) -> QRectF:
         """The scene's strip that holds the caption, from the scene's left to its lines' end."""
         diagram = self._diagram
-        left, margin = diagram.content_left - diagram.margin, 2 * diagram.margin
-        return diagram.caption.band(left, diagram.caption.width + margin)
+        return diagram.caption.band(diagram.content_left - MARGIN, diagram.caption.width + 2 * MARGIN)
 
     def _header_on_viewport(self) -> QRectF:
         return self.viewportTransform().mapRect(self._header_band())
@@ -312,15 +309,17 @@ class NetworkView(QGraphicsView):
 
     def _pinned_rect(self, natural: QRectF, top: bool) -> QRect | None:
         """Where a strip whose place on the viewport is ``natural`` (the header's, ``top``, or the caption's)
-        is drawn over the diagram while the view is scrolled so that its place is not wholly in view: the
-        viewport's top or bottom, full width, or its own height when only scrolled sideways; else None."""
+        is drawn over the diagram while the view is scrolled so that its place is not wholly in view: at the
+        viewport's top or bottom (at its own height when only scrolled sideways), from its own left or the
+        viewport's, to the viewport's right; else None."""
         if not self._overflowing:
             return None
-        height, viewport_h = math.ceil(natural.height()), self.viewport().height()
-        if natural.left() >= 0 and (natural.top() >= 0 if top else natural.bottom() <= viewport_h):
+        height, viewport = math.ceil(natural.height()), self.viewport().rect()
+        if natural.left() >= 0 and (natural.top() >= 0 if top else natural.bottom() <= viewport.height()):
             return None
-        y = max(math.floor(natural.top()), 0) if top else min(math.floor(natural.top()), viewport_h - height)
-        return QRect(0, y, self.viewport().width(), height)
+        x = max(math.floor(natural.left()), 0)  # a scene narrower than the view is centred in it
+        y = max(math.floor(natural.top()), 0) if top else min(math.floor(natural.top()), viewport.height() - height)
+        return QRect(x, y, viewport.width() - x, height)
 
     def _pinned_strips(self) -> list[QRect]:
         """The viewport's rects that the pinned header and caption cover."""
@@ -345,7 +344,7 @@ class NetworkView(QGraphicsView):
         """The scene's ``band`` as the scene draws it, from its left, as big as ``target`` on the viewport.
         Its margins above and below stay blank: a glow of the diagram may reach into them, and would be
         drawn where the diagram is not scrolled to."""
-        zoom, pad = self.transform().m11(), self._diagram.strip_pad
+        zoom, pad = self.transform().m11(), STRIP_PAD
         inner = QRectF(QPointF(0, pad * zoom), QSizeF(target.width(), target.height() - 2 * pad * zoom))
         source = QRectF(band.left(), band.top() + pad, inner.width() / zoom, inner.height() / zoom)
         pixmap = QPixmap(target.size())
