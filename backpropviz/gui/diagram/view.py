@@ -163,8 +163,9 @@ class NetworkView(QGraphicsView):
                          [step.label for step in stepper.steps], fonts)
         self._diagram = diagram = DiagramItems(self._scene, layout, stepper, fonts, self._styler)
         self._selection, self._hover, self._hover_key = diagram.selection, diagram.hover, None
-        # what tests look at: the unit circles, the caption's (equation, shape) texts and the banner
+        # what tests look at: the unit circles, the caption's (equation, shape) texts, the banner, the header
         self._units, self._caption_parts, self._banner = diagram.units, diagram.caption.parts, diagram.caption.banner
+        self._header = diagram.header
         self._apply_theme()
         diagram.caption.reserve_room(stepper, self.theme)
         self._refresh()
