@@ -376,7 +376,8 @@ class NetworkView(QGraphicsView):
             return
         glowing, dashed = self._diagram.glowing, self._diagram.dashed
         area = QRectF(self.viewport().rect())
-        if self.verticalScrollBar().maximum() > 0:
+        bar = self.verticalScrollBar()
+        if bar.maximum() > bar.minimum():  # the scene may start above y = 0 (a header on two lines)
             area.setTop(area.top() + self._header_on_viewport().height())
             area.setBottom(area.bottom() - self._caption_on_viewport().height())
         for items in (glowing + dashed, glowing, glowing[:1], dashed[:1]):
