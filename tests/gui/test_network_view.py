@@ -602,6 +602,6 @@ def test_presenter_mode_enlarges_the_text_not_the_room_around_it(qtbot, controll
     windowed, thumbnail = view.sceneRect(), view.item_for("W", 1).rect
     view.set_scale(1.75)
     presenter = view.sceneRect()
-    assert presenter.width() <= 1.6 * windowed.width() and presenter.height() <= 1.25 * windowed.height()
+    assert presenter.width() <= 1.65 * windowed.width() and presenter.height() <= 1.25 * windowed.height()
     assert view.item_for("W", 1).rect.size() == thumbnail.size()
     assert view.item_for("W", 1).labels[0].font().pixelSize() == round(11 * 1.75)
