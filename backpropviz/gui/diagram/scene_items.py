@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
 )
 
-from ...engine.equations import quantity_equation, shape_text
+from ...engine.equations import quantity_equation, quantity_shape, shape_text
 from ...engine.stepper import MicroStep, Stepper
+from ...engine.steps import QUANTITIES
 from ..theme import Theme, format_number
 from .caption import Caption
 from .computed import Reader, not_computed, step_targets, thumbnail_source
@@ -105,23 +106,16 @@ class DiagramItems:
             item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
 
     def _tooltips(self) -> None:
-        """Each quantity's equation and shape (set once; tooltips need no updates)."""
+        """Each quantity's equation and shape from the step table (set once; tooltips need no updates). A's
+        items are boxes and arrows: the arrow carrying A[l] ("forward") says how it is computed."""
         net = self.stepper.net
         for (quantity, l), item in self.items.items():
-            if quantity in ("W", "b", "Z", "dZ", "dW", "db", "dA") and (l >= 1 or quantity == "dA"):
-                rows, cols = self._shape_of(quantity, l)
-                item.setToolTip(f"{quantity_equation(net, quantity, l)}   {shape_text(rows, cols)}")
-            elif quantity == "forward":
-                item.setToolTip(f"A{l} = X" if l == 0 else quantity_equation(net, "A", l))
-        self.items[("J", 0)].setToolTip(f"J = −1/m Σ [Y log A{self.L} + (1−Y) log(1−A{self.L})]")
-
-    def _shape_of(self, quantity: str, l: int) -> tuple[int, int]:
-        if quantity in ("W", "dW"):
-            return self._dims[l], self._dims[l - 1]
-        if quantity in ("b", "db"):
-            return self._dims[l], 1
-        return self._dims[l], self._m
-
+            if quantity == "forward":
+                item.setToolTip(quantity_equation(net, "A", l))
+            elif quantity in QUANTITIES and quantity != "A":
+                shape = shape_text(*quantity_shape(net, quantity, l))
+                item.setToolTip(f"{quantity_equation(net, quantity, l)}   {shape}")
+        self.items[("J", 0)].setToolTip(quantity_equation(net, "J", 0))
 
     def flow_header(self, width: float | None) -> bool:
         """The header on one line if it fits in ``width`` (None: any), else flowed into lines of ``width``;
