@@ -1,4 +1,5 @@
-"""The gradient check panel: green rows for a correct backprop, a red row for the planted bug."""
+"""The gradient check panel: green rows for a correct backprop, a red row for the planted bug; the check
+runs off the window's thread with progress and Cancel."""
 
 import pytest
 from conftest import shown
@@ -19,6 +20,13 @@ def dialog(qtbot, controller):
 
 def colours(dialog):
     return [dialog.row_colour(row) for row in range(len(dialog.row_texts()))]
+
+
+def click_run_and_wait(qtbot, dialog, timeout=10_000):
+    """Run the check as the user does and wait for its result (it arrives from another thread)."""
+    with qtbot.waitSignal(dialog.checked, timeout=timeout) as signal:
+        qtbot.mouseClick(dialog._run, Qt.MouseButton.LeftButton)
+    return signal.args[0]
 
 
 def test_before_running_it_explains_the_check_and_is_not_modal(dialog):
@@ -49,7 +57,7 @@ def test_the_planted_bug_turns_its_layer_red(qtbot, dialog, controller):
     controller.run(10)
     dialog._bug.setCurrentIndex(2)  # "Layer 2: dW2 doubled", as the user picks it
     assert controller.stepper.planted_bug_layer == 2
-    qtbot.mouseClick(dialog._run, Qt.MouseButton.LeftButton)
+    click_run_and_wait(qtbot, dialog)
     rows = dialog.row_texts()
     assert [row[2] for row in rows] == ["✗ fails", "✓ passes", "✗ fails"]
     assert colours(dialog) == [RED, GREEN, RED]
@@ -60,7 +68,7 @@ def test_the_planted_bug_turns_its_layer_red(qtbot, dialog, controller):
     assert controller.stepper.planted_bug_layer is None
     assert "run it again" in dialog.summary_text()
     assert colours(dialog) == [QColor(LIGHT.muted)] * 3
-    qtbot.mouseClick(dialog._run, Qt.MouseButton.LeftButton)
+    click_run_and_wait(qtbot, dialog)
     assert colours(dialog) == [GREEN] * 3
 
 
@@ -72,8 +80,8 @@ def test_the_bug_choice_follows_the_controller(dialog, controller):
     assert dialog._bug.currentText() == "None"
 
 
-def test_a_new_network_gets_one_row_and_one_bug_choice_per_layer(dialog, controller):
-    dialog.run_check()
+def test_a_new_network_gets_one_row_and_one_bug_choice_per_layer(qtbot, dialog, controller):
+    click_run_and_wait(qtbot, dialog)
     controller.apply_settings(ModelSettings(hidden=(HiddenLayer(3, "tanh"), HiddenLayer(3, "tanh"))))
     assert len(dialog.row_texts()) == 4 and dialog.result is None
     assert [dialog._bug.itemText(i) for i in range(dialog._bug.count())] == [
@@ -81,18 +89,18 @@ def test_a_new_network_gets_one_row_and_one_bug_choice_per_layer(dialog, control
     ]
 
 
-def test_vanishing_gradients_are_too_small_to_judge(dialog, controller):
+def test_vanishing_gradients_are_too_small_to_judge(qtbot, dialog, controller):
     # six tanh layers initialised ×0.01: the early layers' gradients are ~1e-11, below rounding in J
     controller.apply_settings(ModelSettings(hidden=tuple(HiddenLayer(5, "tanh") for _ in range(6))))
-    dialog.run_check()
+    click_run_and_wait(qtbot, dialog)
     verdicts = [row[2] for row in dialog.row_texts()]
     assert verdicts[1] == "too small"
     assert "✗ fails" not in verdicts[1:]
     assert "cannot judge" in dialog.summary_text()
 
 
-def test_theme_and_scale(dialog):
-    dialog.run_check()
+def test_theme_and_scale(qtbot, dialog):
+    click_run_and_wait(qtbot, dialog)
     dialog.set_theme(DARK)
     dialog.set_scale(2.0)
     assert dialog._summary.font().pointSizeF() > 18
