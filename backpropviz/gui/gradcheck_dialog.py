@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -303,14 +303,8 @@ class GradCheckDialog(PresenterDialog):
             self._progress.setRange(0, 1)
             self._progress.setValue(0)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.cancel_check()  # a closed dialog does not keep checking in the background
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        """Esc hides the dialog without a close event: cancel here too."""
+    def stop_work(self) -> None:
         self.cancel_check()
-        super().done(result)
 
     def _on_bug_chosen(self, index: int) -> None:
         layer = index if index > 0 else None

@@ -9,7 +9,7 @@ The main window finds every open one (``findChildren(PresenterDialog)``) to pass
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -51,6 +51,18 @@ class PresenterDialog(QDialog):
 
     def set_scale(self, factor: float) -> None:
         raise NotImplementedError
+
+    def stop_work(self) -> None:
+        """Stop what a closed dialog must not go on doing in the background (a check, a sweep)."""
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_work()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:
+        """Esc and OK hide a dialog without a close event: stop the work here too."""
+        self.stop_work()
+        super().done(result)
 
     def fit_contents(self, refit: bool = False) -> None:
         """Size the window to hold its contents without scrolling, as far as the screen allows: a top-level

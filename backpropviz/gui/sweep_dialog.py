@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QFont, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -340,11 +340,5 @@ class SweepDialog(PresenterDialog):
         for label in self._value_labels:
             label.setFont(label_font)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.stop()  # a closed dialog does not keep training in the background
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        """Esc / reject hide the dialog without a close event: stop the sweep here too."""
+    def stop_work(self) -> None:
         self.stop()
-        super().done(result)
