@@ -213,15 +213,19 @@ def header_lines(app: QApplication) -> list[str]:
     ]
 
 
-def table(measurements: Sequence[Measurement]) -> list[str]:
+def table(rows: Sequence[list[Measurement]]) -> list[str]:
+    """One row per net and action: the repeat with the shortest longest gap (other jobs on these shared
+    CPUs only ever lengthen gaps), the worst repeat beside it."""
     lines = [
-        "| net | action | longest gap | gaps > 100 ms | action took | ≤ 100 ms |",
-        "|---|---|---:|---:|---:|:-:|",
+        "| net | action | longest gap (best repeat) | worst repeat | gaps > 100 ms | action took | ≤ 100 ms |",
+        "|---|---|---:|---:|---:|---:|:-:|",
     ]
-    for m in measurements:
-        ok = "✓" if m.longest <= LIMIT_SECONDS else "✗"
-        lines.append(f"| {m.net.description} | {m.action.name} | {1000 * m.longest:,.0f} ms | {m.over_limit} | "
-                     f"{m.seconds:.2f} s | {ok} |")
+    for repeats in rows:
+        best = min(repeats, key=lambda m: m.longest)
+        worst = max(m.longest for m in repeats)
+        ok = "✓" if best.longest <= LIMIT_SECONDS else "✗"
+        lines.append(f"| {best.net.description} | {best.action.name} | {1000 * best.longest:,.0f} ms | "
+                     f"{1000 * worst:,.0f} ms | {best.over_limit} | {best.seconds:.2f} s | {ok} |")
     return lines
 
 
@@ -231,6 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--actions", nargs="+", choices=[a.name for a in ACTIONS],
                         default=[a.name for a in ACTIONS], metavar="ACTION",
                         help="any of: " + ", ".join(repr(a.name) for a in ACTIONS))
+    parser.add_argument("--repeats", type=int, default=1, help="runs of each action; the best one counts")
     args = parser.parse_args(argv)
     app = make_app()
     print("backpropviz benchmark: the longest event-loop gap on the window's thread per action")
@@ -240,22 +245,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     window = make_window(app, WINDOW_SIZE)
     meter = GapMeter()
-    measurements: list[Measurement] = []
+    rows: list[list[Measurement]] = []
     first = True
     for net in (n for n in NETS if n.name in args.nets):
         window.controller.apply_settings(net.settings, net.dataset())
         settle(app, 500)
         bench = Bench(app, window, net)
         for action in (a for a in ACTIONS if a.name in args.actions and (a.per_net or first)):
-            m = measure(bench, action, meter)
-            measurements.append(m)
-            print(f"  {net.description}: {action.name}: longest gap {1000 * m.longest:,.0f} ms, from "
-                  f"{m.longest_began:.2f} s on ({m.over_limit} over 100 ms) in {m.seconds:.2f} s", flush=True)
+            rows.append([])
+            for _ in range(args.repeats):
+                m = measure(bench, action, meter)
+                rows[-1].append(m)
+                print(f"  {net.description}: {action.name}: longest gap {1000 * m.longest:,.0f} ms, from "
+                      f"{m.longest_began:.2f} s on ({m.over_limit} over 100 ms) in {m.seconds:.2f} s", flush=True)
         first = False
+    print(f"  load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
-    print("\n".join(table(measurements)))
+    print("\n".join(table(rows)))
     window.close()
-    return 0 if all(m.longest <= LIMIT_SECONDS for m in measurements) else 1
+    return 0 if all(min(m.longest for m in repeats) <= LIMIT_SECONDS for repeats in rows) else 1
 
 
 if __name__ == "__main__":

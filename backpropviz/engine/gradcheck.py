@@ -5,35 +5,28 @@ difference = ‖grad − gradapprox‖₂ / (‖grad‖₂ + ‖gradapprox‖₂
 float64 copy of the parameters taken when it starts (``ParameterSnapshot``), so the caller's network may
 go on training meanwhile (e.g. while a window runs the check on another thread).
 
-J(θ ± ε) is computed from one forward pass of the unshifted θ: shifting W[l][i, j] or b[l][i] changes only
-row i of Z[l] and A[l], so Z[l+1] changes by the outer product W[l+1][:, i] ΔA[l][i] and only the layers
-after that are multiplied out again (the output layer's entries cost O(m), not a forward pass). Shared
-rounding in the unshifted rows cancels in J(θ + ε) − J(θ − ε).
+J(θ ± ε) − J(θ) is computed from the one forward pass of the unshifted θ. Shifting W[l][i, j] or b[l][i]
+changes only row i of Z[l] and A[l], so Z[l+1] changes by the outer product W[l+1][:, i] ΔA[l][i], and
+only the layers after that are multiplied out again (an output-layer entry costs O(m), not a forward
+pass). The change is carried as a change, ΔA[k] = g(Z[k] + ΔZ[k]) − g(Z[k]) by formulas without
+cancellation (INCREMENTS) and ΔJ from the logits: subtracting two costs that agree to 7 of float64's 16
+digits would leave rounding of ~1e-9 in each gradapprox, enough to fail a correct backprop on deep nets
+(the course's way, and this module's until it computed increments, evaluated J in long double for that,
+20-50× slower; in float64 the increments give the same differences to three digits).
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .layers import linear_forward
-from .losses import cost_in_dtype
+from .activations import ACTIVATIONS, LEAKY_SLOPE, sigmoid
 from .network import Network
 
 EPSILON = 1e-7
 THRESHOLD = 1e-7
-
-# J is evaluated in extended precision (long double) when that costs at most this much work, counted in
-# multiply-adds (an activation's element counts as ELEMENT_WORK of them). With ε = 1e-7, float64 rounding
-# in J alone moves the difference of a correct backprop to 2e-8 … 6e-8 on untrained nets of 6 hidden
-# layers (1e-10 in long double), close to the 1e-7 verdict. NumPy has no BLAS for long double: such a
-# check does ~1.2e8 of this work a second here against ~50× that in float64, so the budget is about two
-# seconds (2-8×5-1 sigmoid: 1.2 s; 6 × 20 tanh, m = 400: 3.3 s, float64 instead).
-EXTENDED_WORK = 200_000_000
-ELEMENT_WORK = 20  # long double tanh + logaddexp: ~100 ns an element, ~20 multiply-adds' time
 
 
 class GradCheckCancelledError(Exception):
@@ -58,7 +51,6 @@ class GradCheckResult:
     gradapprox: np.ndarray = field(repr=False)
     # max(‖grad‖, ‖gradapprox‖) per layer: below ~1e-6 the rounding in J outweighs the gradient itself
     per_layer_norm: dict[int, float] = field(default_factory=dict)
-    extended: bool = False  # whether J was evaluated in long double
 
     @property
     def passed(self) -> bool:
@@ -116,57 +108,81 @@ def _sampled_entries(net: Network, max_entries_per_layer: int | None, seed: int)
     return layers
 
 
-def _shift_work(dims: Sequence[int], l: int, m: int) -> int:
-    """Multiply-adds (elements × ELEMENT_WORK) of one J with an entry of layer l shifted."""
-    L = len(dims) - 1
-    work = ELEMENT_WORK * m  # the shifted row of Z[l], A[l]
-    if l < L:
-        work += (1 + ELEMENT_WORK) * dims[l + 1] * m  # Z[l+1]'s outer-product change and A[l+1]
-    for k in range(l + 2, L + 1):
-        work += (dims[k - 1] + ELEMENT_WORK) * dims[k] * m
-    return work + ELEMENT_WORK * m  # the cost
+def _sech(x: np.ndarray) -> np.ndarray:
+    """1 / cosh(x) without overflow."""
+    e = np.exp(-np.abs(x))
+    return 2 * e / (1 + e * e)
 
 
-def extended_work(layer_dims: Sequence[int], entries_per_layer: Sequence[int], m: int) -> int:
-    """Multiply-adds of a whole check (two Js per entry, plus the unshifted forward pass)."""
-    work = sum(2 * count * _shift_work(layer_dims, l, m) for l, count in enumerate(entries_per_layer, start=1))
-    return work + sum((n_prev + ELEMENT_WORK) * n * m for n_prev, n in itertools.pairwise(layer_dims))
+def _sigmoid(Z: np.ndarray) -> np.ndarray:
+    return sigmoid(Z, np.empty_like(Z))
 
 
-class _ShiftedCost:
-    """J(θ) with one entry of θ shifted, in ``dtype``, recomputing only what the shift changes.
+@dataclass(frozen=True)
+class _Increment:
+    """g(Z + dZ) − g(Z) by a formula without the cancellation of subtracting two nearly equal values:
+    with dZ ≈ 1e-7 · Z, that subtraction would lose 7 of float64's 16 digits. ``factor`` is computed once
+    from the unshifted Z (n_l, m); ``apply(Z, factor, dZ)`` takes rows of Z and factor, or all of them."""
 
-    Keeps the unshifted pass: Z[l], A[l] (n_l, m) for l = 1…L and A[0] = X, all in ``dtype``.
+    factor: Callable[[np.ndarray], np.ndarray | None]
+    apply: Callable[[np.ndarray, np.ndarray | None, np.ndarray], np.ndarray]
+
+
+def _kinked(slope: float) -> _Increment:
+    """relu (slope 0) and leaky relu: dZ (or slope · dZ) wherever Z and Z + dZ are on one side of 0."""
+    def apply(Z: np.ndarray, positive: np.ndarray, dZ: np.ndarray) -> np.ndarray:
+        shifted = Z + dZ
+        crossed = positive != (shifted > 0)
+        g = ACTIVATIONS["relu" if slope == 0 else "leaky_relu"].forward
+        across = g(shifted, np.empty_like(shifted)) - g(Z, np.empty_like(Z))
+        return np.where(crossed, across, np.where(positive, dZ, slope * dZ))
+
+    return _Increment(lambda Z: Z > 0, apply)
+
+
+INCREMENTS = {
+    # tanh(a) − tanh(b) = sinh(a − b) / (cosh a · cosh b)
+    "tanh": _Increment(_sech, lambda Z, sech_Z, dZ: np.sinh(dZ) * sech_Z * _sech(Z + dZ)),
+    # σ(a) − σ(b) = σ(a) · σ(−b) · (1 − e^(b − a))
+    "sigmoid": _Increment(lambda Z: _sigmoid(-Z), lambda Z, s, dZ: _sigmoid(Z + dZ) * s * -np.expm1(-dZ)),
+    "relu": _kinked(0.0),
+    "leaky_relu": _kinked(LEAKY_SLOPE),
+    "linear": _Increment(lambda Z: None, lambda Z, _, dZ: dZ),
+}
+
+
+class _CostChange:
+    """J(θ with one entry shifted) − J(θ), recomputing only what the shift changes, without cancellation:
+    the change is carried from layer to layer (ΔZ[k+1] = W[k+1] ΔA[k], ΔA by INCREMENTS) and J's from the
+    logits: softplus(z + Δz) − softplus(z) = log1p(σ(z) · expm1(Δz)).
+
+    Reads the bound network's unshifted pass (Z[l], A[l] (n_l, m) after ``forward``) and keeps each
+    layer's increment factor.
     """
 
-    def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray, dtype: type) -> None:
-        self.L, self.g, self.dtype = net.L, net.g, dtype
-        self.W = [np.empty((0, 0), dtype)] + [W.astype(dtype) for W in net.W[1:]]
-        self.b = [np.empty((0, 0), dtype)] + [b.astype(dtype) for b in net.b[1:]]
-        self.Y = Y.astype(dtype)
-        A = np.asarray(X, dtype=dtype)
-        self.Z, self.A = [np.empty((0, 0), dtype)], [A]
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.increments = [None] + [INCREMENTS[name] for name in net.activation_names]
         with np.errstate(over="ignore", invalid="ignore"):
-            for l in range(1, self.L + 1):
-                Z = linear_forward(A, self.W[l], self.b[l])
-                A = self.g[l].forward(Z, np.empty_like(Z))
-                self.Z.append(Z)
-                self.A.append(A)
+            self.factor = [None] + [self.increments[l].factor(net.Z[l]) for l in range(1, net.L + 1)]
 
-    def __call__(self, entry: _Entry, delta: float) -> np.floating:
-        """J with W[l][row, column] (or b[l][row]) larger by ``delta``."""
-        l, row = entry.l, entry.row
-        shift = self.dtype(delta) if entry.column is None else self.dtype(delta) * self.A[l - 1][entry.column]
+    def __call__(self, entry: _Entry, delta: float) -> float:
+        """J − J(θ) with W[l][row, column] (or b[l][row]) larger by ``delta``."""
+        net, l, row = self.net, entry.l, entry.row
+        shift = delta if entry.column is None else delta * net.A[l - 1][entry.column]
+        dZ = np.broadcast_to(shift, (1, net.m))
         with np.errstate(over="ignore", invalid="ignore"):
-            Z = self.Z[l][row : row + 1] + shift
-            if l < self.L:
-                # only row ``row`` of A[l] moved: Z[l+1] moves by W[l+1][:, row] times that change
-                A_row = self.g[l].forward(Z, np.empty_like(Z))
-                Z = self.Z[l + 1] + self.W[l + 1][:, row : row + 1] * (A_row - self.A[l][row : row + 1])
-                for k in range(l + 1, self.L):
-                    A = self.g[k].forward(Z, np.empty_like(Z))
-                    Z = linear_forward(A, self.W[k + 1], self.b[k + 1])
-            return cost_in_dtype(Z, self.Y)
+            if l < net.L:
+                # only row ``row`` of A[l] moves: Z[l+1] moves by W[l+1][:, row] times that change
+                rows = slice(row, row + 1)
+                factor = self.factor[l]
+                dA = self.increments[l].apply(net.Z[l][rows], None if factor is None else factor[rows], dZ)
+                dZ = net.W[l + 1][:, rows] * dA
+                for k in range(l + 1, net.L):
+                    dA = self.increments[k].apply(net.Z[k], self.factor[k], dZ)
+                    dZ = net.W[k + 1] @ dA
+            loss = np.log1p(net.A[net.L] * np.expm1(dZ)) - net.Y * dZ
+            return loss.sum().item() / net.m
 
 
 def gradient_check(
@@ -185,7 +201,7 @@ def gradient_check(
     would otherwise need two costs per weight); None checks every entry. ``progress(done, total)`` is
     called after each checked entry; when ``cancelled()`` turns true the check stops with
     GradCheckCancelledError (within one entry: at most two costs of the net). θ ± ε is rounded to float64
-    as in the course; J is in long double when that is cheap (EXTENDED_WORK).
+    as in the course.
     """
     snapshot = network if isinstance(network, ParameterSnapshot) else ParameterSnapshot.of(network)
     net = snapshot.network()
@@ -194,8 +210,7 @@ def gradient_check(
     net.backward()
     layers = _sampled_entries(net, max_entries_per_layer, seed)
     total = sum(len(entries) for entries in layers)
-    extended = extended_work(net.layer_dims, [len(e) for e in layers], net.m) <= EXTENDED_WORK
-    shifted_cost = _ShiftedCost(net, net.X, net.Y, np.longdouble if extended else np.float64)
+    cost_change = _CostChange(net)
     done = 0
     grads: list[np.ndarray] = []
     approxes: list[np.ndarray] = []
@@ -210,9 +225,9 @@ def gradient_check(
             index = (entry.row, entry.column or 0)
             original = param[entry.l][index]
             # the course shifts the float64 θ: the steps are fl(θ ± ε) − θ
-            J_plus = shifted_cost(entry, (original + epsilon) - original)
-            J_minus = shifted_cost(entry, (original - epsilon) - original)
-            layer_approx[n] = float((J_plus - J_minus) / (2 * epsilon))
+            J_plus = cost_change(entry, (original + epsilon) - original)  # J(θ + ε) − J(θ)
+            J_minus = cost_change(entry, (original - epsilon) - original)  # J(θ − ε) − J(θ)
+            layer_approx[n] = (J_plus - J_minus) / (2 * epsilon)
             layer_grad[n] = grad[entry.l][index]
             done += 1
             if progress is not None:
@@ -223,5 +238,4 @@ def gradient_check(
         per_layer[l] = relative_difference(layer_grad, layer_approx)
         per_layer_norm[l] = max(np.linalg.norm(layer_grad), np.linalg.norm(layer_approx)).item()
     grad, gradapprox = np.concatenate(grads), np.concatenate(approxes)
-    return GradCheckResult(relative_difference(grad, gradapprox), per_layer, grad, gradapprox, per_layer_norm,
-                           extended)
+    return GradCheckResult(relative_difference(grad, gradapprox), per_layer, grad, gradapprox, per_layer_norm)
