@@ -114,40 +114,49 @@ def _sech(x: np.ndarray) -> np.ndarray:
     return 2 * e / (1 + e * e)
 
 
-def _sigmoid(Z: np.ndarray) -> np.ndarray:
-    return sigmoid(Z, np.empty_like(Z))
-
-
 @dataclass(frozen=True)
 class _Increment:
-    """g(Z + dZ) − g(Z) by a formula without the cancellation of subtracting two nearly equal values:
-    with dZ ≈ 1e-7 · Z, that subtraction would lose 7 of float64's 16 digits. ``factor`` is computed once
-    from the unshifted Z (n_l, m); ``apply(Z, factor, dZ)`` takes rows of Z and factor, or all of them."""
+    """ΔA = g(Z + ΔZ) − g(Z) by a formula without the cancellation of subtracting two nearly equal values
+    (with ΔZ ≈ 1e-7 · Z that subtraction would keep 9 of float64's 16 digits). ``factor(Z, A)`` is computed
+    once per layer from the unshifted pass; ``apply(Z, A, factor, ΔZ)`` takes rows of them, or all."""
 
-    factor: Callable[[np.ndarray], np.ndarray | None]
-    apply: Callable[[np.ndarray, np.ndarray | None, np.ndarray], np.ndarray]
+    factor: Callable[[np.ndarray, np.ndarray], np.ndarray | None]
+    apply: Callable[[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray], np.ndarray]
 
 
-def _kinked(slope: float) -> _Increment:
-    """relu (slope 0) and leaky relu: dZ (or slope · dZ) wherever Z and Z + dZ are on one side of 0."""
-    def apply(Z: np.ndarray, positive: np.ndarray, dZ: np.ndarray) -> np.ndarray:
-        shifted = Z + dZ
-        crossed = positive != (shifted > 0)
-        g = ACTIVATIONS["relu" if slope == 0 else "leaky_relu"].forward
-        across = g(shifted, np.empty_like(shifted)) - g(Z, np.empty_like(Z))
-        return np.where(crossed, across, np.where(positive, dZ, slope * dZ))
+def _smooth(step: Callable[[np.ndarray], np.ndarray], slope: Callable[[np.ndarray, np.ndarray], np.ndarray]
+            ) -> _Increment:
+    """tanh and sigmoid: ΔA = g'(Z) · u / (1 + A · u) with u = step(ΔZ), exactly (from the addition
+    theorem of tanh; for σ with u = e^ΔZ − 1), and g'(Z) = slope(Z, A) computed without 1 − A²."""
+    def apply(Z: np.ndarray, A: np.ndarray, g_prime: np.ndarray | None, dZ: np.ndarray) -> np.ndarray:
+        u = step(dZ)
+        return g_prime * u / (1 + A * u)
 
-    return _Increment(lambda Z: Z > 0, apply)
+    return _Increment(slope, apply)
+
+
+def _kinked(name: str, slope: float) -> _Increment:
+    """relu and leaky relu: ΔA = g'(Z) ΔZ wherever Z and Z + ΔZ are on one side of the kink, else the
+    difference itself (rare, and then no cancellation: one side is linear through 0)."""
+    g = ACTIVATIONS[name].forward
+
+    def apply(Z: np.ndarray, A: np.ndarray, g_prime: np.ndarray | None, dZ: np.ndarray) -> np.ndarray:
+        dA = g_prime * dZ
+        crossed = np.nonzero((Z + dZ > 0) != (g_prime == 1.0))
+        if crossed[0].size:
+            z, dz = Z[crossed], np.broadcast_to(dZ, Z.shape)[crossed]
+            dA[crossed] = g(z + dz, np.empty_like(z)) - g(z, np.empty_like(z))
+        return dA
+
+    return _Increment(lambda Z, A: np.where(Z > 0, 1.0, slope), apply)
 
 
 INCREMENTS = {
-    # tanh(a) − tanh(b) = sinh(a − b) / (cosh a · cosh b)
-    "tanh": _Increment(_sech, lambda Z, sech_Z, dZ: np.sinh(dZ) * sech_Z * _sech(Z + dZ)),
-    # σ(a) − σ(b) = σ(a) · σ(−b) · (1 − e^(b − a))
-    "sigmoid": _Increment(lambda Z: _sigmoid(-Z), lambda Z, s, dZ: _sigmoid(Z + dZ) * s * -np.expm1(-dZ)),
-    "relu": _kinked(0.0),
-    "leaky_relu": _kinked(LEAKY_SLOPE),
-    "linear": _Increment(lambda Z: None, lambda Z, _, dZ: dZ),
+    "tanh": _smooth(np.tanh, lambda Z, A: _sech(Z) ** 2),
+    "sigmoid": _smooth(np.expm1, lambda Z, A: A * sigmoid(-Z, np.empty_like(Z))),
+    "relu": _kinked("relu", 0.0),
+    "leaky_relu": _kinked("leaky_relu", LEAKY_SLOPE),
+    "linear": _Increment(lambda Z, A: None, lambda Z, A, g_prime, dZ: dZ),
 }
 
 
@@ -164,7 +173,7 @@ class _CostChange:
         self.net = net
         self.increments = [None] + [INCREMENTS[name] for name in net.activation_names]
         with np.errstate(over="ignore", invalid="ignore"):
-            self.factor = [None] + [self.increments[l].factor(net.Z[l]) for l in range(1, net.L + 1)]
+            self.factor = [None] + [self.increments[l].factor(net.Z[l], net.A[l]) for l in range(1, net.L + 1)]
 
     def __call__(self, entry: _Entry, delta: float) -> float:
         """J − J(θ) with W[l][row, column] (or b[l][row]) larger by ``delta``."""
@@ -176,10 +185,11 @@ class _CostChange:
                 # only row ``row`` of A[l] moves: Z[l+1] moves by W[l+1][:, row] times that change
                 rows = slice(row, row + 1)
                 factor = self.factor[l]
-                dA = self.increments[l].apply(net.Z[l][rows], None if factor is None else factor[rows], dZ)
+                dA = self.increments[l].apply(net.Z[l][rows], net.A[l][rows],
+                                              None if factor is None else factor[rows], dZ)
                 dZ = net.W[l + 1][:, rows] * dA
                 for k in range(l + 1, net.L):
-                    dA = self.increments[k].apply(net.Z[k], self.factor[k], dZ)
+                    dA = self.increments[k].apply(net.Z[k], net.A[k], self.factor[k], dZ)
                     dZ = net.W[k + 1] @ dA
             loss = np.log1p(net.A[net.L] * np.expm1(dZ)) - net.Y * dZ
             return loss.sum().item() / net.m
