@@ -4,7 +4,9 @@ Run from the checkout: ``python benchmarks/event_loop_gaps.py [--nets NAME …] 
 (offscreen; about a minute with every net and action). Nothing the window does may hold its thread for more
 than 100 ms (DESIGN.md §4): a QTimer ticking every TICK_MS on that thread records the largest interval
 between two of its ticks while the action runs, from the click until the action has finished. A gap of
-3 s means the window could neither paint nor take a key for 3 s.
+3 s means the window could neither paint nor take a key for 3 s. Beside the longest gap comes the CPU time
+the window's thread spent in it: close to the gap, the window's own work was slow; far below it, the thread
+waited (for the GIL, or for a core that other threads or processes held: the load average is printed).
 
 The real ``MainWindow`` (1280×720, nothing remembered) is set up once per net:
 
@@ -69,25 +71,30 @@ class GapMeter(QObject):
         self._last = 0
         self.gaps: list[float] = []
         self.ends: list[float] = []  # seconds from start to the end of each gap
+        self.busy: list[float] = []  # CPU seconds of the window's thread during each gap
+        self._cpu = 0.0
 
     def start(self) -> None:
-        self.gaps, self.ends = [], []
+        self.gaps, self.ends, self.busy = [], [], []
         self._clock.start()
         self._last = 0
+        self._cpu = time.thread_time()
         self._timer.start()
 
     def _tick(self) -> None:
         now = self._clock.nsecsElapsed()
+        cpu = time.thread_time()
         self.gaps.append((now - self._last) / 1e9)
         self.ends.append(now / 1e9)
-        self._last = now
+        self.busy.append(cpu - self._cpu)
+        self._last, self._cpu = now, cpu
 
-    def stop(self) -> tuple[list[float], list[float]]:
-        """Every interval from ``start`` on and when each ended; the last one up to now (an action that
-        blocks to its very end would otherwise never be counted)."""
+    def stop(self) -> tuple[list[float], list[float], list[float]]:
+        """Every interval from ``start`` on, when each ended and the window's thread's CPU time in it; the
+        last one up to now (an action that blocks to its very end would otherwise never be counted)."""
         self._tick()
         self._timer.stop()
-        return self.gaps, self.ends
+        return self.gaps, self.ends, self.busy
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,8 @@ class Measurement:
     action: Action
     gaps: list[float]
     ends: list[float]  # seconds from the click to the end of each gap
+    busy: list[float]  # CPU seconds the window's thread spent in each gap (the rest it waited: for the
+    # GIL, or for a core that other threads and processes held)
     seconds: float
 
     @property
@@ -144,10 +153,18 @@ class Measurement:
         return max(self.gaps, default=0.0)
 
     @property
+    def _longest_index(self) -> int:
+        return max(range(len(self.gaps)), key=self.gaps.__getitem__)
+
+    @property
     def longest_began(self) -> float:
         """Seconds from the click to the start of the longest gap."""
-        i = max(range(len(self.gaps)), key=self.gaps.__getitem__)
-        return self.ends[i] - self.gaps[i]
+        return self.ends[self._longest_index] - self.longest
+
+    @property
+    def longest_busy(self) -> float:
+        """CPU seconds of the window's thread in the longest gap."""
+        return self.busy[self._longest_index]
 
     @property
     def over_limit(self) -> int:
@@ -256,8 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             for _ in range(args.repeats):
                 m = measure(bench, action, meter)
                 rows[-1].append(m)
-                print(f"  {net.description}: {action.name}: longest gap {1000 * m.longest:,.0f} ms, from "
-                      f"{m.longest_began:.2f} s on ({m.over_limit} over 100 ms) in {m.seconds:.2f} s", flush=True)
+                print(f"  {net.description}: {action.name}: longest gap {1000 * m.longest:,.0f} ms "
+                      f"(the window's thread busy {1000 * m.longest_busy:,.0f} ms of it), from {m.longest_began:.2f} s"
+                      f" on; {m.over_limit} over 100 ms; {m.seconds:.2f} s", flush=True)
         first = False
     print(f"  load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
