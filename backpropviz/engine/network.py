@@ -19,6 +19,7 @@ from .activations import Activation, get_activation
 from .init import initialize
 from .layers import bias_gradient, gradient_step, input_gradient, linear_forward, weight_gradient
 from .losses import cost_from_logits, output_activation_gradient, output_gradient
+from .steps import BACKWARD, FORWARD, micro_steps, step_writes
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -97,6 +98,7 @@ class Network:
             self.b[l][...] = b
         if parameters is not None:
             self.set_parameters(parameters)
+        self.initialised_by_scheme = parameters is None  # else θ came from the caller (a course test case)
         # The course's classic demonstration of a backprop bug: dW of this layer is doubled.
         self.planted_bug_layer: int | None = None
         self.X: np.ndarray | None = None
@@ -166,6 +168,11 @@ class Network:
         self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dA = [np.empty((n, m), dt) for n in dims]
         self._cost_scratch = np.empty((1, m), dt)
+        self._step_buffers = {
+            (step.kind, step.layer): [getattr(self, q)[l] for q, l in step_writes(step, self.L, lazy=False)]
+            for step in micro_steps(self.L)
+            if step.kind in (FORWARD, BACKWARD)
+        }
         self.dAL_clipped = np.zeros((1, m), bool)
         self._train_score = _Scorer(Y)
         self._eval: _Evaluation | None = None
@@ -199,16 +206,15 @@ class Network:
 
     # ----------------------------------------------------------------- the micro-steps
     def step_buffers(self, kind: str, l: int) -> list[np.ndarray]:
-        """What micro-step F_l (kind forward) or B_l (kind backward) writes, in the order ``forward_layer``
-        and ``backward_layer`` take as ``into``: [Z[l], A[l]], or [dZ[l], dW[l], db[l]] and dA[l−1] for l > 1."""
-        if kind == "forward":
-            return [self.Z[l], self.A[l]]
-        return [self.dZ[l], self.dW[l], self.db[l]] + ([self.dA[l - 1]] if l > 1 else [])
+        """What micro-step F_l (kind forward) or B_l (kind backward) writes, by the step table (steps.py), in
+        the order ``forward_layer`` and ``backward_layer`` take as ``into``: [Z[l], A[l]], or [dZ[l], dW[l],
+        db[l]] and dA[l−1] for l > 1 (B1 leaves dA0 to ``compute_dA0``)."""
+        return self._step_buffers[(kind, l)]
 
     def forward_layer(self, l: int, into: Sequence[np.ndarray] | None = None) -> None:
         """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l]) — into other buffers of the same shapes when
         given (a step computed ahead, see prefetch.py)."""
-        Z, A = into if into is not None else self.step_buffers("forward", l)
+        Z, A = into if into is not None else self._step_buffers[(FORWARD, l)]
         linear_forward(self.A[l - 1], self.W[l], self.b[l], out=Z)
         self.g[l].forward(Z, A)
 
@@ -226,7 +232,7 @@ class Network:
     def backward_layer(self, l: int, need_dA_prev: bool = True, into: Sequence[np.ndarray] | None = None) -> None:
         """B_l: dZ[l] (fused A − Y at the output), dW[l], db[l] and, unless skipped, dA[l−1] = W[l]ᵀ dZ[l]
         — into other buffers of the same shapes when given, in ``step_buffers`` order."""
-        dZ, dW, db, *dA_prev = into if into is not None else self.step_buffers("backward", l)
+        dZ, dW, db, *dA_prev = into if into is not None else self._step_buffers[(BACKWARD, l)]
         if l == self.L:
             output_gradient(self.A[l], self.Y, out=dZ)
         else:

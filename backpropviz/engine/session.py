@@ -50,10 +50,12 @@ from numpy.lib import format as npy_format
 from .. import __version__
 from .activations import ACTIVATIONS
 from .datasets import GENERATORS, MAX_COLUMNS, MAX_ROWS, Dataset, DatasetError
+from .events import EventError, check_event, json_data
 from .init import INIT_SCHEMES
 from .model import ModelSettings, build_dataset, build_stepper, is_generated
 from .network import DTYPES
-from .stepper import RECORD_COLUMNS, Stepper, micro_steps
+from .stepper import RECORD_COLUMNS, Stepper
+from .steps import micro_steps
 
 SCHEMA = 1
 APP = "backpropviz"
@@ -77,7 +79,6 @@ MAX_MEMBERS = 100
 MAX_DIRECTORY_BYTES = 1 << 20
 
 SEED_LIMIT = 2**32  # RandomState seeds are 0 … 2**32 − 1
-EVENT_KINDS = ("edit", "learning_rate", "planted_bug")
 THETA_ARRAYS = ("theta_initial", "theta_start")
 POINT_ARRAYS = ("X_all", "Y_all")
 
@@ -553,9 +554,7 @@ def _parse_state(data: dict[str, Any], settings: ModelSettings) -> dict[str, Any
         if t < previous:
             raise _fail(where, f"is at iteration {t:,}, before the event ahead of it ({previous:,})")
         previous = t
-        kind = _str(_get(event, "kind", f"{where}."), f"{where}.kind")
-        if kind not in EVENT_KINDS:
-            raise _fail(f"{where}.kind", f"{kind!r} is not an event kind ({', '.join(EVENT_KINDS)})")
+        kind = _str(_get(event, "kind", f"{where}."), f"{where}.kind")  # checked with the data (_check_events)
         events.append({
             "iteration": t, "kind": kind,
             "position_before": _int(
@@ -572,29 +571,13 @@ def _parse_state(data: dict[str, Any], settings: ModelSettings) -> dict[str, Any
     }
 
 
-def _check_events(events: list[dict[str, Any]], dims: list[int]) -> None:
-    """Each event's data fits the network ``dims`` (a hand edit names an existing W or b entry)."""
-    L = len(dims) - 1
+def _check_events(events: list[dict[str, Any]], dims: list[int], dtype: str) -> None:
+    """Each event's data fits the network ``dims`` (``events.check_event``, the stepper's own check)."""
     for i, event in enumerate(events):
-        where = f"stepper.events[{i}].data"
-        data = event["data"]
-        if event["kind"] == "edit":
-            name = _str(_get(data, "name", f"{where}."), f"{where}.name")
-            layer = _int(_get(data, "layer", f"{where}."), f"{where}.layer", 1, L)
-            if name not in (f"W{layer}", f"b{layer}"):
-                raise _fail(f"{where}.name", f"{name!r} is not W{layer} or b{layer}")
-            shape = (dims[layer], dims[layer - 1]) if name[0] == "W" else (dims[layer], 1)
-            index = _get(data, "index", f"{where}.")
-            if not (isinstance(index, list) and len(index) == 2):
-                raise _fail(f"{where}.index", f"must be a [row, column] pair, got {_got(index)}")
-            index = [_int(k, f"{where}.index", 0, n - 1) for k, n in zip(index, shape, strict=True)]
-            value = _float(_get(data, "value", f"{where}."), f"{where}.value")
-            event["data"] = {"name": name, "layer": layer, "index": index, "value": value}
-        elif event["kind"] == "learning_rate":
-            event["data"] = {"value": _float(_get(data, "value", f"{where}."), f"{where}.value", positive=True)}
-        else:
-            layer = _get(data, "value", f"{where}.")
-            event["data"] = {"value": None if layer is None else _int(layer, f"{where}.value", 1, L)}
+        try:
+            event["data"] = json_data(check_event(event["kind"], event["data"], dims, DTYPES[dtype]))
+        except EventError as exc:
+            raise _fail(f"stepper.events[{i}].{exc.field}", exc.problem) from None
 
 
 # ---------------------------------------------------------------------------------- arrays.npz checks
@@ -696,7 +679,7 @@ def _check_plan(parsed: _Parsed, headers: Mapping[str, tuple[tuple[int, ...], np
             f"{SESSION_JSON}: the network {_dims_text(dims)} on {m:,} points would need {buffers:,} numbers of "
             f"working memory; a session may use at most {MAX_BUFFER_ELEMENTS:,}"
         )
-    _check_events(parsed.state["events"], dims)
+    _check_events(parsed.state["events"], dims, parsed.settings.dtype)
     width = len(RECORD_COLUMNS) + len(dims) - 1
     shapes = {name: (n_params,) for name in THETA_ARRAYS}
     shapes["records"] = (parsed.state["furthest"], width)

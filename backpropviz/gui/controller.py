@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import atexit
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ..engine.changes import Change
 from ..engine.datasets import Dataset
+from ..engine.divergence import DivergenceReport
 from ..engine.gradcheck import ParameterSnapshot, gradient_check
 from ..engine.model import ModelSettings, build_dataset, build_stepper
-from ..engine.stepper import DivergenceReport, Stepper
+from ..engine.stepper import Stepper
 from ..engine.worker import Worker, fast_forward
 from .background import BackgroundJob
 
@@ -62,6 +64,7 @@ SPEEDS = (
     Speed("3 micro-steps/s", "step", 3),
     Speed("10 micro-steps/s", "step", 10),
     Speed("1 iteration/s", "iteration", 1),
+    Speed("3 iterations/s", "iteration", 3),
     Speed("10 iterations/s", "iteration", 10),
     Speed("100 iterations/s", "iteration", 100),
     Speed("1,000 iterations/s", "iteration", 1000),
@@ -93,7 +96,7 @@ def shared_worker() -> Worker | None:
 class Controller(QObject):
     """Owns the dataset and the stepper; the views' only way to the engine."""
 
-    changed = Signal(str)  # the stepper's state changed; the argument says how (step, back, run, …)
+    changed = Signal(object)  # the stepper's state changed; a Change says how (step, back, run, …)
     rebuilt = Signal()  # a new network or dataset: views rebuild what depends on the layer count
     diverged = Signal(object)  # a DivergenceReport
     playingChanged = Signal(bool)
@@ -140,10 +143,10 @@ class Controller(QObject):
         self.modified = False
 
     # ----------------------------------------------------------------- engine notifications
-    def _on_stepper(self, kind: str, stepper: Stepper) -> None:
+    def _on_stepper(self, kind: Change, stepper: Stepper) -> None:
         if self.remote and not self._batching:
             self._take_back()  # a step or an edit during Play: the worker's copy is out of date
-        if kind == "diverged":
+        if kind == Change.DIVERGED:
             self.pause()
             self.diverged.emit(stepper.report)
         if not self._batching:
@@ -237,6 +240,10 @@ class Controller(QObject):
         self.playingChanged.emit(False)
         self._prefetch_timer.start()
 
+    def set_pace(self, per_second: float | None) -> None:
+        """The speed that plays ``per_second`` iterations a second (None: Maximum)."""
+        self.set_speed(next(i for i, s in enumerate(SPEEDS) if s.unit == "iteration" and s.per_second == per_second))
+
     def set_speed(self, index: int) -> None:
         self.speed_index = max(0, min(index, len(SPEEDS) - 1))
         self.speedChanged.emit(self.speed_index)
@@ -275,7 +282,7 @@ class Controller(QObject):
         self._learn_iteration_time(elapsed, budget)
         self._batch_cap = MAX_BATCH_GROWTH * budget
         self._work_end = self.clock()
-        self.changed.emit("run")
+        self.changed.emit(Change.RUN)
 
     # ----------------------------------------------------------------- Play in the worker process
     def _hand_over(self) -> bool:
@@ -356,7 +363,7 @@ class Controller(QObject):
         self._grant()
         self._schedule_frame()
         if adopted:
-            self.changed.emit("run")
+            self.changed.emit(Change.RUN)
 
     def _adopt(self, header: dict, arrays: dict) -> bool:
         self._batching = True
@@ -387,9 +394,9 @@ class Controller(QObject):
         self.stepper.set_parameter(name, index, value)
 
     def set_learning_rate(self, learning_rate: float) -> None:
-        """α from now on (an undoable event); ValueError for α ≤ 0 or not finite."""
+        """α from now on (an undoable event of the stepper, which owns α; ``settings.learning_rate`` stays the
+        α the run started with); ValueError for α ≤ 0 or not finite."""
         self.stepper.set_learning_rate(learning_rate)
-        self.settings = replace(self.settings, learning_rate=learning_rate)
 
     def set_planted_bug(self, layer: int | None) -> None:
         self.stepper.set_planted_bug(layer)
@@ -425,7 +432,7 @@ class Controller(QObject):
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
         self.rebuilt.emit()
-        self.changed.emit("loaded" if loaded else "reset")
+        self.changed.emit(Change.LOADED if loaded else Change.RESET)
         self._prefetch_timer.start()
         self.set_modified(False)
 

@@ -36,11 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.changes import Change
 from ..engine.equations import (
     entry_equation,
     entry_name,
     format_value,
-    producing_step,
+    producer_label,
     quantity_equation,
     quantity_shape,
     quantity_title,
@@ -548,18 +549,15 @@ class Inspector(QWidget):
     def show_quantity(self, quantity: str, layer: int) -> None:
         """Show ``quantity`` of ``layer`` (W b Z A dZ dW db dA; "J" for the cost, layer ignored)."""
         stepper = self._controller.stepper
+        stepper.is_filled(quantity, layer)  # ValueError for a quantity or layer the network does not have
         if quantity == "J":
             layer = 0
-        elif quantity not in ("W", "b", "Z", "A", "dZ", "dW", "db", "dA"):
-            raise ValueError(f"unknown quantity {quantity!r}")
-        elif not 0 <= layer <= stepper.L or (layer == 0 and quantity not in ("A", "dA")):
-            raise ValueError(f"{quantity}{layer}: layer must be in 1…{stepper.L} (0 only for A0 and dA0)")
         self._quantity, self._layer = quantity, layer
         self._clear_message()
         net = stepper.net
         self._title.setText(quantity_title(net, quantity, layer))
         if quantity == "J":
-            self._equation_text = f"J = −1/m Σ [Y log A{stepper.L} + (1−Y) log(1−A{stepper.L})]"
+            self._equation_text = quantity_equation(net, "J", 0)
             self._shape_text = "scalar"
             self._shape = None
             self._model.set_matrix(None, 1.0, "J", quantity_axes("Z", 1), False)
@@ -675,7 +673,7 @@ class Inspector(QWidget):
         self._fit_columns()
 
     # ----------------------------------------------------------------- live updates
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         if self._message_kind == "error":
             self._clear_message()  # an edit message is about the state before this change
         if self._controller.playing:
@@ -711,7 +709,7 @@ class Inspector(QWidget):
         quantity, layer = self._quantity, self._layer
         i, j = self._entry
         self._entry_label.setText(self._entry_text(stepper, quantity, layer, i, j))
-        filled = stepper.current_cost is not None if quantity == "J" else stepper.is_filled(quantity, layer)
+        filled = stepper.is_filled(quantity, layer)
         self._entry_label.setVisible(filled)  # when not filled, the message below says what computes it
         if quantity == "J":
             self._matrix_box.hide()
@@ -774,7 +772,7 @@ class Inspector(QWidget):
         """Say what computes the quantity instead of showing last iteration's numbers."""
         stepper = self._controller.stepper
         name = "J" if self._quantity == "J" else f"{self._quantity}{self._layer}"
-        producer = producing_step(stepper.L, self._quantity, self._layer)
+        producer = producer_label(self._quantity, self._layer, stepper.L)
         upcoming = stepper.next_step.label
         if producer == upcoming:
             text = f"{name} is not computed yet in this iteration — next: {producer} computes it."

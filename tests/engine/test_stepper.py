@@ -8,7 +8,8 @@ from stepper_state import assert_same, snapshot
 
 from backpropviz.engine.history import Series
 from backpropviz.engine.network import Network
-from backpropviz.engine.stepper import Stepper, micro_steps
+from backpropviz.engine.stepper import Stepper
+from backpropviz.engine.steps import micro_steps
 
 
 def flower_stepper(flower, learning_rate=1.2, **kwargs):

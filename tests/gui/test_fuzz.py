@@ -32,7 +32,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from backpropviz.engine.datasets import load_csv
 from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.engine.presets import PRESETS
-from backpropviz.engine.stepper import MicroStep, Stepper
+from backpropviz.engine.stepper import Stepper
+from backpropviz.engine.steps import MicroStep
 from backpropviz.gui.controller import SPEEDS, Controller
 from backpropviz.gui.inspector import Inspector
 from backpropviz.gui.plots.curves import DECIMATE_ABOVE, SeriesPlot
