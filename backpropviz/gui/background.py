@@ -13,16 +13,17 @@ While a job runs, Python's cyclic garbage collector runs only on the window's th
 pyqtgraph's GarbageCollector does): a collection started by the job's allocations would otherwise run on
 the job's thread and may delete Qt objects there (a closed dialog, an old controller with its timers),
 which Qt answers with warnings and crashes.
+
+The job's thread keeps the window's priority: at nice 10 (tried, measured with
+benchmarks/event_loop_gaps.py) a check ran up to 4× slower beside other programs, and the window then
+waited for the GIL while the starved job held it, so the gaps did not shrink.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import functools
 import gc
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -32,10 +33,6 @@ from PySide6.QtCore import QThread, QTimer, Signal
 
 # While jobs run, the window's thread looks this often whether a generation is due for collection.
 COLLECT_INTERVAL_MS = 100
-# The job's thread runs at this niceness (Linux): on two cores the window's thread must not wait for a
-# time slice behind the job's BLAS (measured: gaps of 100-140 ms at the default, see
-# benchmarks/event_loop_gaps.py). OpenBLAS's own helper threads keep their priority.
-JOB_NICENESS = 10
 # Progress reaches the window at most this often: a tiny net checks thousands of entries a second, and
 # each signal costs the window's thread an event.
 PROGRESS_INTERVAL_SECONDS = 0.05
@@ -112,9 +109,6 @@ class BackgroundJob(QThread):
         return self._cancel.is_set()
 
     def run(self) -> None:
-        if sys.platform.startswith("linux"):  # there a thread's id is a valid target of setpriority
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), JOB_NICENESS)
         try:
             result = self._work(self._progress, self._cancel.is_set)
         except Exception as exc:  # every failure goes to the window's error report
