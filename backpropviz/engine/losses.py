@@ -19,7 +19,7 @@ def cost_from_logits(Z: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = 
 
 
 def cost_in_dtype(Z: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> np.floating:
-    """The same J as a NumPy scalar of Z's dtype (the gradient check keeps extended precision)."""
+    """The same J as a NumPy scalar of Z's dtype (long double stays long double)."""
     m = Y.shape[1]
     loss = np.logaddexp(0.0, Z, out=scratch)
     loss -= Y * Z

@@ -307,7 +307,7 @@ class Network:
     def forward_fresh(self, X: np.ndarray, dtype: type | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched.
 
-        ``dtype`` computes in another precision (the gradient check uses long double)."""
+        ``dtype`` computes in another precision (e.g. long double)."""
         dtype = self.dtype if dtype is None else dtype
         A = np.asarray(X, dtype=dtype)
         with np.errstate(over="ignore", invalid="ignore"):

@@ -16,10 +16,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from ..engine.changes import Change
 from ..engine.datasets import Dataset
 from ..engine.divergence import DivergenceReport
-from ..engine.gradcheck import GradCheckResult, gradient_check
+from ..engine.gradcheck import ParameterSnapshot, gradient_check
 from ..engine.model import ModelSettings, build_dataset, build_stepper
 from ..engine.stepper import Stepper
 from ..engine.worker import Worker, fast_forward
+from .background import BackgroundJob
 
 # Play at "Maximum" paces frames of FRAME_SECONDS: whole iterations for what the frame leaves after the
 # last frame's redraw (the views' slots, painting, input), then Qt redraws and handles input. The engine
@@ -400,11 +401,15 @@ class Controller(QObject):
     def set_planted_bug(self, layer: int | None) -> None:
         self.stepper.set_planted_bug(layer)
 
-    def gradient_check(self) -> GradCheckResult:
-        """Backprop's dW against centred differences of J, on the current parameters."""
+    def gradient_check_job(self) -> BackgroundJob:
+        """Backprop's dW against centred differences of J on the current parameters, as a job to start
+        (after connecting to its signals) that runs off the window's thread; ``succeeded`` carries the
+        GradCheckResult. It checks a copy taken now: stepping or Play meanwhile does not disturb it."""
         net = self.stepper.net
         sample = GRADCHECK_SAMPLE if net.theta.size > GRADCHECK_SAMPLED_ABOVE else None
-        return gradient_check(net, self.dataset.X, self.dataset.Y, max_entries_per_layer=sample)
+        snapshot, X, Y = ParameterSnapshot.of(net), self.dataset.X, self.dataset.Y
+        return BackgroundJob(lambda progress, cancelled: gradient_check(
+            snapshot, X, Y, max_entries_per_layer=sample, progress=progress, cancelled=cancelled))
 
     # ----------------------------------------------------------------- a new run
     @property

@@ -37,9 +37,10 @@ from .icons import icon
 from .inspector import Inspector
 from .panels import SettingsPanel
 from .plots import PlotsPanel
+from .presenter_dialog import PresenterDialog, TextDialog
 from .safety import Autosave, ErrorReporter, autosave_path
 from .static_label import StaticLabel
-from .theme import LIGHT, THEMES, Theme, apply_palette, format_number
+from .theme import LIGHT, THEMES, Theme, apply_dialog_scale, apply_palette, format_number
 from .window_layout import DockLayout, fit_toolbar, size_class
 
 PRESENTER_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
@@ -339,7 +340,9 @@ class MainWindow(QMainWindow):
 
         preset = next(p for p in PRESETS if p.key == key)
         if preset.filename is None:
-            dialog = SweepDialog(self)
+            dialog = SweepDialog(self, theme=self.theme)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each opening is a fresh sweep
+            dialog.set_scale(self.scale)
             dialog.show()
             return True
         if not self.files.maybe_save():
@@ -467,7 +470,7 @@ class MainWindow(QMainWindow):
             if action.data():
                 action.setIcon(icon(action.data(), theme.text))
         self._on_playing(self.controller.playing)
-        for view in (self.network_view, self.inspector, self.plots):
+        for view in (self.network_view, self.inspector, self.plots, *self.findChildren(PresenterDialog)):
             view.set_theme(theme)
         self.banner.set_style(theme, self.scale)
         if self._remember:
@@ -481,8 +484,9 @@ class MainWindow(QMainWindow):
     def toggle_presenter(self, on: bool) -> None:
         """Full screen with every font and line scaled; the settings dock hides."""
         self.scale = self.presenter_scale if on else 1.0
-        for view in (self.network_view, self.inspector, self.plots):
+        for view in (self.network_view, self.inspector, self.plots, *self.findChildren(PresenterDialog)):
             view.set_scale(self.scale)
+        apply_dialog_scale(QApplication.instance(), self.scale)  # message boxes: help, questions, errors
         font = self.font()
         font.setPointSizeF(QApplication.font().pointSizeF() * self.scale)
         self.toolbar.setFont(font)
@@ -506,15 +510,21 @@ class MainWindow(QMainWindow):
         elif self.presenter_action.isChecked():
             self.toggle_presenter(False)
 
-    def show_help(self) -> None:
-        QMessageBox.information(self, "Keyboard", KEYBOARD_HELP)
+    def show_help(self) -> TextDialog:
+        return self._show_text("Keyboard", KEYBOARD_HELP)
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About backpropviz",
+    def show_about(self) -> TextDialog:
+        return self._show_text(
+            "About backpropviz",
             f"<h3>backpropviz {__version__}</h3><p>Watch and step backpropagation with the numbers of "
             "Andrew Ng's deep learning course (C1, weeks 3–4).</p><p>MIT licence.</p>" + KEYBOARD_HELP,
         )
+
+    def _show_text(self, title: str, text: str) -> TextDialog:
+        """A text in the presenter's scale and the theme (a message box would cap its width at 500 px)."""
+        dialog = TextDialog(self, title, text, self.theme, self.scale)
+        dialog.show()
+        return dialog
 
     def _default_layout(self) -> None:
         """The diagram gets the most room; the docks are arranged for the window's size (window_layout.py)."""

@@ -46,6 +46,8 @@ DARK = Theme(
     grid="#323845", class0="#5b9bff", class1="#ff8a4c",
 )
 THEMES = {"light": LIGHT, "dark": DARK}
+# 100 × 1.4 / 1.1: undoes Fusion's darker(140).lighter(110) of a check box's outline
+INDICATOR_LIGHTER = 127
 
 # Diverging map for signed matrices (W, dW, Z, …): blue for negative, white at 0, red for positive.
 _ANCHORS = np.array([[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
@@ -112,7 +114,21 @@ def apply_palette(app: QApplication, theme: Theme) -> None:
     for role, colour in roles.items():
         palette.setColor(role, QColor(colour))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(theme.highlight))
+    # white (Qt's default) on amber is unreadable in both themes: a progress bar's text, selected text
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(LIGHT.text))
     app.setPalette(palette)
+    # Fusion outlines a check box or radio button in its Window colour darkened by 40 % (then lightened
+    # by 10 %): on a dark window that outline is darker than the window and the empty box vanishes.
+    # Their own Window colour (they paint no background) makes the outline the theme's box border.
+    indicators = QPalette(palette)
+    indicators.setColor(QPalette.ColorRole.Window, QColor(theme.box_border).lighter(INDICATOR_LIGHTER))
+    for class_name in ("QCheckBox", "QRadioButton"):
+        app.setPalette(indicators, class_name)
+
+
+def apply_dialog_scale(app: QApplication, scale: float) -> None:
+    """Message boxes (questions, help, errors) in the presenter's font size; their children inherit it."""
+    app.setFont(scaled_font(app.font(), scale), "QMessageBox")
 
 
 def scaled_font(base: QFont, scale: float, bold: bool = False) -> QFont:
