@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ..engine import blas
 from ..engine.changes import Change
 from ..engine.datasets import Dataset
 from ..engine.divergence import DivergenceReport
@@ -47,6 +48,9 @@ PREFETCH_DELAY_MS = 100
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
+WORKER_START_DELAY_MS = 1000
+# Cores the window's BLAS leaves to the training worker (see engine/blas.py)
+WORKER_CORES = 1
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class Controller(QObject):
         self.dataset = build_dataset(self.settings)
         self.stepper = build_stepper(self.settings, self.dataset)
         self.stepper.listeners.append(self._on_stepper)
+        self._use_blas_threads()
         self._batching = False
         self.speed_index = DEFAULT_SPEED
         self.clock = time.perf_counter  # Play's pacing reads this clock (a test may drive it by hand)
@@ -123,7 +128,10 @@ class Controller(QObject):
         # Play handed to the worker process: frames take what it trained (see _frame)
         self.use_worker = use_worker
         if use_worker:
-            shared_worker()  # started now, it has imported NumPy and the engine by the first Play
+            # Started once the window has painted (starting it sooner slowed the window's start by a third: the
+            # child's imports take a core); it has imported NumPy and the engine by the first Play, and a
+            # Play before then starts it at once.
+            QTimer.singleShot(WORKER_START_DELAY_MS, shared_worker)
         self._worker: Worker | None = None
         self._gen = 0  # the worker's current job; messages of older ones are dropped
         self._granted = 0  # the worker may train until the start of this iteration
@@ -421,10 +429,16 @@ class Controller(QObject):
         self.stepper.listeners.remove(self._on_stepper)
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
+        self._use_blas_threads()
         self.rebuilt.emit()
         self.changed.emit(Change.LOADED if loaded else Change.RESET)
         self._prefetch_timer.start()
         self.set_modified(False)
+
+    def _use_blas_threads(self) -> None:
+        """BLAS threads for this run's products, keeping a core for the training worker (or for the painting while
+        the window trains itself)."""
+        blas.use_threads(self.stepper.net.layer_dims, self.stepper.net.m, reserved=WORKER_CORES)
 
     def set_modified(self, modified: bool) -> None:
         if modified != self.modified:

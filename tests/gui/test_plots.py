@@ -420,11 +420,13 @@ def grid_value(boundary, i, j):
 def test_boundary_follows_training_and_matches_the_network(qtbot, controller):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
+    qtbot.waitUntil(lambda: boundary.up_to_date)  # computed on a thread of its own
     before = boundary.image.image.copy()
     assert before.shape == (GRID, GRID) and GRID >= 100
     X = controller.dataset.X_all
     assert boundary.grid_x[0] < X[0].min() and boundary.grid_x[-1] > X[0].max()
     controller.run(300)
+    qtbot.waitUntil(lambda: boundary.up_to_date)
     after = boundary.image.image
     assert not np.allclose(before, after)
     for i, j in ((0, 0), (17, 90), (60, 60), (119, 5)):
@@ -439,6 +441,7 @@ def test_boundary_uses_the_standardised_inputs(qtbot):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
     controller.run(50)
+    qtbot.waitUntil(lambda: boundary.up_to_date)
     assert boundary.image.image[30, 70] == pytest.approx(grid_value(boundary, 30, 70), rel=1e-5)
     raw_train = boundary.points[("train", 0)].getData()[0]
     assert raw_train.min() >= controller.dataset.X_all[0].min() - 1e-9  # points drawn in raw units
@@ -464,7 +467,8 @@ def test_boundary_throttles_during_play(qtbot, controller, monkeypatch):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
     boundary.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last computation
-    controller.run(1)  # not playing: computed at once
+    controller.run(1)  # not playing: asked for at once
+    qtbot.waitUntil(lambda: boundary.up_to_date)
     first = boundary.recomputations
     monkeypatch.setattr(Controller, "playing", property(lambda self: True))
     controller.run(1)  # a Play frame: skipped, a timer catches up

@@ -285,8 +285,9 @@ class TidyLogAxis(pg.AxisItem):
 class PlotView(QWidget):
     """A live plot: an options row above a GraphicsLayoutWidget, wired to the controller.
 
-    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``), update them in
-    place in ``refresh(kind)`` (on ``controller.changed``), and restyle them in ``apply_style``.
+    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``, followed by
+    ``apply_style``), update them in place in ``refresh(kind)`` (on ``controller.changed``), and restyle
+    them in ``apply_style``.
     A subclass with ``play_rate`` set refreshes at most that often a second during Play (a timer
     catches the last frame): for plots that cost more than a frame's share and change slowly.
     """
@@ -341,6 +342,8 @@ class PlotView(QWidget):
     # ----------------------------------------------------------------- public
     def set_theme(self, theme: Theme) -> None:
         """Switch colours (light/dark)."""
+        if theme == self.theme:
+            return  # styled in it already: restyling costs a plot several ms (the window sets its theme at start)
         self.theme = theme
         self.graphics.setBackground(theme.panel)
         self.apply_style()
@@ -386,6 +389,7 @@ class PlotView(QWidget):
 
     def _rebuild(self) -> None:
         self.rebuild()
+        self.apply_style()
         cache_static_items(self.graphics.scene())
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -398,8 +402,11 @@ class PlotView(QWidget):
             self.refresh("show")
 
     def _finish_init(self) -> None:
-        """End of a subclass's __init__: build, style and fill the items once."""
+        """End of a subclass's __init__: build, style and fill the items once (a plot made hidden inside a shown
+        window, in a background tab, fills them when it is shown)."""
         self.graphics.setBackground(self.theme.panel)
         self._rebuild()
-        self.apply_style()
-        self.refresh("reset")
+        if self._deferred():
+            self._stale = True
+        else:
+            self.refresh("reset")

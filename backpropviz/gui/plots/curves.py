@@ -204,7 +204,6 @@ class SeriesPlot(PlotView):
         self._shown_furthest = -1
         self._y_range = self._view_range = None
         self._match_view_work()
-        self.apply_style()
 
     def refresh(self, kind: str) -> None:
         stepper = self.controller.stepper
