@@ -2,15 +2,20 @@
 
 OpenBLAS splits every product that is not tiny over all cores, and its threads wait for work by spinning. On
 the two shared cores this app is taught on, a small net pays far more for waking and joining them than the
-split saves, and a core that another thread needs (the window's painting, the training worker, another
-program) makes it worse: a 2-50×6-1 relu net trains 7× slower with OpenBLAS's default threads than with one.
-Large products gain from the threads, but only from cores that nothing else of ours is using. Measured in
-``benchmarks/blas_threads.py``, which prints iterations/s for each choice.
+split saves, and a core that another thread needs (the window's painting while the worker trains, another
+program) makes it worse: a 2-50×6-1 relu net trained 7× slower with OpenBLAS's default threads than with one.
+Large products gain from threads, but only from cores nothing else wants: a run gets all cores but one (the
+window's), and so one thread on a two-core machine. Measured in ``benchmarks/blas_threads.py``, which prints
+iterations/s for each choice.
 
-``BACKPROPVIZ_BLAS_THREADS`` overrides the choice: a whole number of threads, or ``default`` for the
-library's own count (the benchmark compares the choices this way; a machine unlike these may want another).
-The engine's numbers do not depend on the thread count beyond the last bits of a float (BLAS sums in another
-order); a run is bit-identical to itself with the same count.
+The count depends on the run alone (its layer sizes and m), never on which process computes it: BLAS sums in
+another order with another number of threads, and the last bits of θ with it, while the window, the training
+worker and ``backpropviz train`` must compute the same bits for the same run (the worker trains what the
+window replays; the CLI saves sessions the window opens).
+
+``BACKPROPVIZ_BLAS_THREADS`` overrides the choice for every process of the app: a whole number of threads,
+or ``default`` for the library's own count (the benchmark compares the choices this way; a machine unlike
+these may want another).
 """
 
 from __future__ import annotations
@@ -50,9 +55,8 @@ def largest_product(layer_dims: Sequence[int], m: int) -> int:
     return max((n * n_prev for n, n_prev in zip(layer_dims[1:], layer_dims[:-1], strict=True)), default=0) * max(m, 1)
 
 
-def choose_threads(layer_dims: Sequence[int], m: int, reserved: int = 0) -> int:
-    """Threads for training on ``layer_dims`` with m examples while ``reserved`` cores are kept for other
-    threads of ours (the window keeps one for its painting and the worker's training; the CLI none)."""
+def choose_threads(layer_dims: Sequence[int], m: int) -> int:
+    """Threads for a run on ``layer_dims`` with m examples: 1 for small products, else all cores but one."""
     override = os.environ.get(ENV, "").strip().lower()
     if override == "default":
         return default_threads()
@@ -60,12 +64,12 @@ def choose_threads(layer_dims: Sequence[int], m: int, reserved: int = 0) -> int:
         return int(override)
     if largest_product(layer_dims, m) < SMALL_PRODUCT_MACS:
         return 1
-    return max(1, default_threads() - reserved)
+    return max(1, default_threads() - 1)
 
 
-def use_threads(layer_dims: Sequence[int], m: int, reserved: int = 0) -> int:
+def use_threads(layer_dims: Sequence[int], m: int) -> int:
     """Set the process's BLAS threads for this run (``choose_threads``); returns the count set."""
-    threads = choose_threads(layer_dims, m, reserved)
+    threads = choose_threads(layer_dims, m)
     _blas().limit(limits=threads)
     return threads
 

@@ -47,9 +47,6 @@ CHUNK_SECONDS = 0.008
 # Up to this many entries the buffers of the last iteration go with each chunk (the diagram shows them faintly
 # during Play); a wider net's would cost more to send than to show.
 CACHES_LIMIT = 250_000
-# Cores the child leaves to the window's process while it trains (its thread paints the frames, and the decision
-# boundary is computed there): BLAS threads beyond the others only take turns with it (see blas.py).
-WINDOW_CORES = 1
 _PREFIX = struct.Struct("<II")  # header bytes, array bytes
 _DTYPES = ("float64", "float32")
 
@@ -167,7 +164,7 @@ class Trainer:
         state = header["state"]
         blank_records = np.zeros((int(state["furthest"]), stepper.records.width))
         stepper.import_state(state, {**arrays, "records": blank_records})
-        blas.use_threads(stepper.net.layer_dims, stepper.net.m, reserved=WINDOW_CORES)
+        blas.use_threads(stepper.net.layer_dims, stepper.net.m)  # the window's count: the same bits
         return stepper
 
     def train_chunk(self) -> None:

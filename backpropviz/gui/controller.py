@@ -49,8 +49,6 @@ PREFETCH_DELAY_MS = 100
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
 WORKER_START_DELAY_MS = 1000
-# Cores the window's BLAS leaves to the training worker (see engine/blas.py)
-WORKER_CORES = 1
 
 
 @dataclass(frozen=True)
@@ -113,7 +111,7 @@ class Controller(QObject):
         self.dataset = build_dataset(self.settings)
         self.stepper = build_stepper(self.settings, self.dataset)
         self.stepper.listeners.append(self._on_stepper)
-        self._use_blas_threads()
+        blas.use_threads(self.stepper.net.layer_dims, self.stepper.net.m)
         self._batching = False
         self.speed_index = DEFAULT_SPEED
         self.clock = time.perf_counter  # Play's pacing reads this clock (a test may drive it by hand)
@@ -429,16 +427,11 @@ class Controller(QObject):
         self.stepper.listeners.remove(self._on_stepper)
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
-        self._use_blas_threads()
+        blas.use_threads(stepper.net.layer_dims, stepper.net.m)
         self.rebuilt.emit()
         self.changed.emit(Change.LOADED if loaded else Change.RESET)
         self._prefetch_timer.start()
         self.set_modified(False)
-
-    def _use_blas_threads(self) -> None:
-        """BLAS threads for this run's products, keeping a core for the training worker (or for the painting while
-        the window trains itself)."""
-        blas.use_threads(self.stepper.net.layer_dims, self.stepper.net.m, reserved=WORKER_CORES)
 
     def set_modified(self, modified: bool) -> None:
         if modified != self.modified:
