@@ -716,6 +716,20 @@ def test_export_writes_png_and_svg(qtbot, controller, tmp_path):
     assert panel.cost.graphics.scene().contextMenu[0].text() == "Export..."
 
 
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform, when the dialog raises itself
+def test_the_plots_own_export_menu_writes_svg(qtbot, controller, tmp_path):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.run(5)
+    scene = plot.graphics.scene()
+    scene.contextMenuItem = plot.plot  # what a right-click on the plot would have chosen
+    scene.contextMenu[0].trigger()  # "Export…": pyqtgraph's dialog, which exports with its own exporter
+    from pyqtgraph.exporters import SVGExporter
+
+    SVGExporter(plot.plot).export(str(tmp_path / "menu.svg"))  # raised ValueError on Qt ≥ 6.10 without the fix
+    assert (tmp_path / "menu.svg").read_text().lstrip().startswith("<?xml")
+    scene.exportDialog.close()
+
+
 @pytest.mark.parametrize("axis_order", ["row-major", "col-major"])
 def test_fast_image_paints_the_pixels_pyqtgraph_would(qtbot, axis_order):
     rng = np.random.default_rng(3)
@@ -737,3 +751,15 @@ def test_fast_image_paints_the_pixels_pyqtgraph_would(qtbot, axis_order):
     fast.setImage(values, autoLevels=False, levels=(-1.0, 1.0))
     fast.render()
     assert QColor(pixels(fast).pixelColor(*((2, 2)))).alpha() == 0
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen, for the popup
+def test_a_plots_view_menu_is_made_on_the_first_right_click(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    view = plot.plot.vb
+    assert view.menu is None and view.menuEnabled()  # not made with the plot
+    centre = plot.graphics.mapFromScene(view.sceneBoundingRect().center())
+    qtbot.mouseClick(plot.graphics.viewport(), Qt.MouseButton.RightButton, pos=centre)
+    qtbot.waitUntil(lambda: view.menu is not None and view.menu.isVisible())
+    assert "View All" in [action.text() for action in view.menu.actions()]
+    view.menu.close()

@@ -32,7 +32,7 @@ from ...engine.changes import Change
 from ...engine.datasets import Dataset, DatasetError, add_point, nearest_index, remove_nearest
 from ..controller import Controller
 from ..theme import Theme
-from .base import PlotView, pen_width, style_axes
+from .base import PlotView, pen_width, plot_item, style_axes
 from .contour import contour_segments
 from .fast_image import FastImageItem
 from .grid_thread import GridComputation, GridRequest
@@ -135,7 +135,7 @@ class DecisionBoundary(PlotView):
         # The main window may set it to a confirmation dialog.
         self.confirm_discard: Callable[[], bool] | None = None
 
-        self.plot: pg.PlotItem = self.graphics.addPlot()
+        self.plot: pg.PlotItem = plot_item(self.graphics)
         self.plot.vb.setDefaultPadding(0.0)
         self.image = FastImageItem(axisOrder="col-major")  # image[i, j] is A at (grid_x[i], grid_y[j])
         self.image.setZValue(-10)

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..controller import Controller
 from ..theme import DIVERGING_LUT, Theme, format_number, image_values, symmetric_level
-from .base import PlotView, label_style, next_level, power_text, tick_font
+from .base import LazyMenuViewBox, PlotView, label_style, next_level, power_text, tick_font
 from .fast_image import FastImageItem
 
 DIVERGING_MAP = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
@@ -51,7 +51,7 @@ class MatrixImage:
         self.name = name
         self.shape = shape
         self.title = pg.LabelItem("", justify="left")
-        self.view = pg.ViewBox(invertY=True, defaultPadding=0.0, enableMenu=True)
+        self.view = LazyMenuViewBox(invertY=True, defaultPadding=0.0)
         self.view.setMouseEnabled(x=False, y=False)
         self.image = FastImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
