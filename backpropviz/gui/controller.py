@@ -126,10 +126,11 @@ class Controller(QObject):
         # Play handed to the worker process: frames take what it trained (see _frame)
         self.use_worker = use_worker
         if use_worker:
-            # Started once the window has painted (starting it sooner slowed the window's start by a third: the
-            # child's imports take a core); it has imported NumPy and the engine by the first Play, and a
-            # Play before then starts it at once.
-            QTimer.singleShot(WORKER_START_DELAY_MS, shared_worker)
+            # Started a while after the event loop has begun, when the window has painted (started at once, it
+            # slowed the window's start by a third: the child's imports take a core; counted from here, a slow
+            # start let it begin before the first paint). It has imported NumPy and the engine by the first Play;
+            # a Play before then starts it at once.
+            QTimer.singleShot(0, self._start_worker_later)
         self._worker: Worker | None = None
         self._gen = 0  # the worker's current job; messages of older ones are dropped
         self._granted = 0  # the worker may train until the start of this iteration
@@ -145,6 +146,9 @@ class Controller(QObject):
         self._prefetch_timer.timeout.connect(self._prefetch)
         self._prefetch_timer.start()
         self.modified = False
+
+    def _start_worker_later(self) -> None:
+        QTimer.singleShot(WORKER_START_DELAY_MS, shared_worker)
 
     # ----------------------------------------------------------------- engine notifications
     def _on_stepper(self, kind: Change, stepper: Stepper) -> None:
