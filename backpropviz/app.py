@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--iterations", type=_steps, default=0, help="with --screenshot: iterations to train first")
     parser.add_argument("--steps", type=_steps, default=0, help="with --screenshot: micro-steps to take then")
     parser.add_argument("--size", type=_size, default=(1440, 900), metavar="WxH", help="with --screenshot: window size")
+    parser.add_argument("--presenter", action="store_true", help="with --screenshot: in presenter mode")
     return parser
 
 
@@ -83,8 +84,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _screenshot(app, window, args: argparse.Namespace) -> int:
     """Build the window, train ``--iterations``, take ``--steps`` micro-steps, save a PNG of it."""
-    window.resize(*args.size)
     window.show()
+    if args.presenter:
+        window.toggle_presenter(True)
+        app.processEvents()  # full screen takes effect; the screenshot's size is the "screen" then
+    window.resize(*args.size)
+    window.follow_size()
     window.controller.run(args.iterations)
     for _ in range(args.steps):
         window.controller.step_forward()

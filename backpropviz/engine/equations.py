@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .activations import LEAKY_SLOPE
-from .losses import DISPLAY_EPSILON
+from .losses import display_epsilon
 from .network import Network
 from .stepper import Stepper
 from .steps import (
@@ -268,13 +268,14 @@ def entry_equation(stepper: Stepper, quantity: str, layer: int, i: int, j: int) 
         return f"{name} = {rhs} = 1/{net.m} · {_sum_text(net.dZ[l][i])} = {result}"
     # dA
     if l == L:
-        A = float(np.clip(net.A[L][0, j], DISPLAY_EPSILON, 1.0 - DISPLAY_EPSILON))
+        epsilon = display_epsilon(net.dtype)  # the bound the result itself was computed with
+        A = float(np.clip(net.A[L][0, j], epsilon, 1.0 - epsilon))
         y = net.Y[0, j]
         numbers = f"−({format_value(y)}/{format_value(A)} − {format_value(1 - y)}/{format_value(1 - A)})"
         clipped = stepper.dAL_clipped()
         note = ""
         if clipped is not None and clipped[0, j]:
-            bounds = f"[{DISPLAY_EPSILON:g}, 1 − {DISPLAY_EPSILON:g}]"
+            bounds = f"[{epsilon:.3g}, 1 − {epsilon:.3g}]"
             note = f"   (clipped: A{L}[0,{j}] had reached 0 or 1, so it is clipped into {bounds})"
         return f"{name} = {rhs} = {numbers} = {result}{note}"
     numbers = _dot_text(net.W[l + 1][:, i], net.dZ[l + 1][:, j])

@@ -98,6 +98,7 @@ class Network:
             self.b[l][...] = b
         if parameters is not None:
             self.set_parameters(parameters)
+        self.initialised_by_scheme = parameters is None  # else θ came from the caller (a course test case)
         # The course's classic demonstration of a backprop bug: dW of this layer is doubled.
         self.planted_bug_layer: int | None = None
         self.X: np.ndarray | None = None

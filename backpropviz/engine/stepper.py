@@ -105,6 +105,7 @@ class Stepper:
         self._dA0_pending = False  # B1 left dA0 to be computed when first read (see _do_step)
         self.caches_current = True  # False after fast_forward without caches: the buffers hold an older iteration
         self._theta_initial = network.theta.copy()
+        self.initialised_by_scheme = network.initialised_by_scheme  # θ_initial is what the init scheme drew
         self._memory_budget = memory_budget
         self._dW_flat = [network.grad[s] for s in network.weight_slices[1:]]
         self._record_width = len(RECORD_COLUMNS) + self.L
@@ -179,6 +180,18 @@ class Stepper:
     def current_cost(self) -> float | None:
         """J of this iteration once the Cost step is done, else None."""
         return self.J if self.is_filled("J", 0) else None
+
+    def latest(self, name: str) -> tuple[float, int] | None:
+        """What the views show of ``cost`` or ``train_accuracy`` and the iteration it belongs to: this
+        iteration's once its step has run (Cost, F L), else the record of the iteration before; None at the
+        very start. The status line and the diagram both read it, so they always agree."""
+        now = {"cost": self.current_cost, "train_accuracy": None}[name]
+        if name == "train_accuracy" and self.is_filled("A", self.L):
+            now = self.net.correct_count() / self.net.m
+        if now is not None:
+            return now, self.iteration
+        t = self.iteration - 1
+        return (self.series(name)[t].item(), t) if 0 <= t < self.furthest else None
 
     def dAL_clipped(self) -> np.ndarray | None:
         """Where A[L] was clipped into [ε, 1−ε] to display dA[L]; None before the Cost step."""
@@ -607,6 +620,8 @@ class Stepper:
         if any(a.iteration > b.iteration for a, b in itertools.pairwise(events)):
             raise ValueError("events are not in the order of their iterations")
         self.initial_learning_rate = learning_rate
+        # a saved state may start from parameters of its own (a course test case), not from the init scheme
+        self.initialised_by_scheme = bool(np.array_equal(self._theta_initial, theta_initial))
         self._theta_initial = theta_initial.astype(self.net.dtype)
         self._start_new_history()
         self.events = events

@@ -122,8 +122,9 @@ ROWS: tuple[Row, ...] = (
     Row("dA", COST, lambda L: range(L, L + 1), lambda l, L, g: f"dA{L} = −(Y/A{L} − (1−Y)/(1−A{L}))", _examples,
         _gradient_of("A")),
     # B_l
-    Row("dZ", BACKWARD, lambda L: range(L, L + 1), lambda l, L, g: f"dZ{L} = A{L} − Y", _examples,
-        _gradient_of("Z")),
+    # the output's dZ is dA ∗ σ′(Z) with σ′ = A(1 − A): the product simplifies to A − Y, which is what is computed
+    Row("dZ", BACKWARD, lambda L: range(L, L + 1),
+        lambda l, L, g: f"dZ{L} = A{L} − Y   (dA{L} ∗ σ′(Z{L}), simplified)", _examples, _gradient_of("Z")),
     Row("dZ", BACKWARD, lambda L: range(1, L), lambda l, L, g: f"dZ{l} = dA{l} ∗ {g}′(Z{l})", _examples,
         _gradient_of("Z")),
     Row("dW", BACKWARD, lambda L: range(1, L + 1), lambda l, L, g: f"dW{l} = 1/m dZ{l} A{l - 1}{TRANSPOSE}",

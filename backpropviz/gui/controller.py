@@ -65,6 +65,7 @@ SPEEDS = (
     Speed("3 micro-steps/s", "step", 3),
     Speed("10 micro-steps/s", "step", 10),
     Speed("1 iteration/s", "iteration", 1),
+    Speed("3 iterations/s", "iteration", 3),
     Speed("10 iterations/s", "iteration", 10),
     Speed("100 iterations/s", "iteration", 100),
     Speed("1,000 iterations/s", "iteration", 1000),
@@ -247,6 +248,10 @@ class Controller(QObject):
         self._timer.stop()
         self.playingChanged.emit(False)
         self._prefetch_timer.start()
+
+    def set_pace(self, per_second: float | None) -> None:
+        """The speed that plays ``per_second`` iterations a second (None: Maximum)."""
+        self.set_speed(next(i for i, s in enumerate(SPEEDS) if s.unit == "iteration" and s.per_second == per_second))
 
     def set_speed(self, index: int) -> None:
         self.speed_index = max(0, min(index, len(SPEEDS) - 1))

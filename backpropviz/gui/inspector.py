@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.changes import Change
 from ..engine.equations import (
     entry_equation,
     entry_name,
@@ -671,7 +672,7 @@ class Inspector(QWidget):
         self._fit_columns()
 
     # ----------------------------------------------------------------- live updates
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         if self._message_kind == "error":
             self._clear_message()  # an edit message is about the state before this change
         if self._controller.playing:

@@ -7,13 +7,14 @@ exception: changing it is an undoable event of the running history, not a reset.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -36,7 +37,9 @@ from ..engine.changes import Change
 from ..engine.datasets import DEFAULTS, TITLES, Dataset, DatasetError, load_csv
 from ..engine.init import INIT_SCHEMES
 from ..engine.model import HiddenLayer, ModelSettings, is_generated
+from ..engine.network import check_learning_rate
 from .controller import Controller
+from .field_keys import ENTER_KEYS
 
 MAX_HIDDEN_LAYERS = 6
 MAX_UNITS = 1024
@@ -213,9 +216,16 @@ class SettingsPanel(QWidget):
         self.dtype.setCurrentText(s.dtype)
         self._update_generator_controls()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a field of the form applies the form; α's own field applies α alone (editingFinished)."""
+        if event.key() in ENTER_KEYS and QApplication.focusWidget() is not self.learning_rate:
+            self.apply()
+            return
+        super().keyPressEvent(event)
+
     def _on_changed(self, kind: Change) -> None:
         shows_new_alpha = kind in (Change.LEARNING_RATE, Change.BACK, Change.RESET, Change.GOTO, Change.LOADED)
-        if shows_new_alpha and not self.learning_rate.hasFocus():
+        if shows_new_alpha and not self.learning_rate.isModified():  # never over what is being typed
             self._show_learning_rate()
 
     def _show_learning_rate(self) -> None:
@@ -325,8 +335,7 @@ class SettingsPanel(QWidget):
             value = float(text)
         except ValueError:
             raise ValueError(f"learning rate: {text!r} is not a number") from None
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"learning rate must be a finite number > 0, got {text}")
+        check_learning_rate(value)  # the engine's one check of α
         return value
 
     def apply(self) -> bool:
@@ -352,15 +361,17 @@ class SettingsPanel(QWidget):
 
     def apply_learning_rate(self) -> None:
         """Enter in the α field: change α from this iteration on (undoable), without starting over."""
+        self.learning_rate.setModified(False)  # what was typed is taken: the field follows the run's α again
         try:
             value = self._parse_learning_rate()
+            if value != self.controller.stepper.learning_rate:
+                self.controller.set_learning_rate(value)
+                self.show_message(
+                    f"α = {value:g} from iteration {self.controller.stepper.iteration} on (Back undoes it)."
+                )
         except ValueError as exc:
             self.show_message(str(exc), error=True)
-            self._show_learning_rate()
-            return
-        if value != self.controller.stepper.learning_rate:
-            self.controller.set_learning_rate(value)
-            self.show_message(f"α = {value:g} from iteration {self.controller.stepper.iteration} on (Back undoes it).")
+        self._show_learning_rate()
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -19,6 +19,7 @@ class Theme:
     panel: str
     text: str
     muted: str  # quantities not computed yet in this iteration
+    muted_presenter: str  # the same on a projector: ≥ 3:1 against the panels, still lighter than computed ink
     forward: str
     backward: str
     highlight: str
@@ -28,14 +29,19 @@ class Theme:
     class0: str
     class1: str
 
+    def for_projector(self) -> Theme:
+        """This theme with the darker (light theme) or brighter (dark theme) muted ink of presenter mode:
+        a projector washes the faint grey of what is not computed yet out."""
+        return replace(self, muted=self.muted_presenter)
+
 
 LIGHT = Theme(
-    name="light", background="#fbfbfd", panel="#ffffff", text="#1d2330", muted="#b7bcc8",
+    name="light", background="#fbfbfd", panel="#ffffff", text="#1d2330", muted="#b7bcc8", muted_presenter="#868d9c",
     forward="#1d2330", backward="#d1342f", highlight="#f0a202", box_fill="#f2f5fa", box_border="#5a6478",
     grid="#e3e6ee", class0="#2f6fdb", class1="#e0582a",
 )
 DARK = Theme(
-    name="dark", background="#1b1e24", panel="#23272f", text="#e7eaf0", muted="#5a6170",
+    name="dark", background="#1b1e24", panel="#23272f", text="#e7eaf0", muted="#5a6170", muted_presenter="#737b8c",
     forward="#e7eaf0", backward="#ff6b63", highlight="#ffc233", box_fill="#2a2f39", box_border="#8a93a6",
     grid="#323845", class0="#5b9bff", class1="#ff8a4c",
 )

@@ -284,3 +284,16 @@ def test_bad_entries_are_refused():
         entry_equation(s, "Z", 0, 0, 0)
     with pytest.raises(ValueError, match="unknown quantity"):
         entry_equation(s, "Q", 1, 0, 0)
+
+
+def test_float32_clipping_note_names_the_bound_the_result_used():
+    """In float32, 1 − 1e-15 rounds to 1: the clip and its text use float32's epsilon, never '1/0'."""
+    params = dict(PARAMS, W2=np.array([[100.0, 100.0]]))
+    net = Network([2, 2, 1], ["tanh", "sigmoid"], parameters=params, dtype="float32")
+    s = Stepper(net, X, Y, 0.5)
+    step_to(s, "Cost")
+    assert s.value("A", 2)[0, 1] == 1.0 and s.dAL_clipped()[0, 1]
+    text = entry_equation(s, "dA", 2, 0, 1)
+    epsilon = float(np.finfo(np.float32).eps)
+    assert f"[{epsilon:.3g}, 1 − {epsilon:.3g}]" in text and "/0)" not in text
+    assert float(result_of(text).replace("−", "-")) == pytest.approx(float(s.value("dA", 2)[0, 1]), rel=1e-3)

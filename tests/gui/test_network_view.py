@@ -15,7 +15,7 @@ from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.equations import step_equations
 from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.gui.controller import Controller
-from backpropviz.gui.network_view import MAX_CELLS, NetworkView, heatmap_rgb, sample_matrix
+from backpropviz.gui.diagram import MAX_CELLS, NetworkView, heatmap_rgb, sample_matrix
 from backpropviz.gui.theme import DARK, DIVERGING_LUT, LIGHT
 
 GRADIENTS = ("dZ", "dW", "db")
@@ -62,6 +62,17 @@ def overlapping_texts(view: NetworkView) -> list[tuple[str, str]]:
     texts = visible_texts(view)
     rects = [(t.text(), t.sceneBoundingRect().adjusted(0.5, 0.5, -0.5, -0.5)) for t in texts]
     return [(a, b) for k, (a, ra) in enumerate(rects) for b, rb in rects[k + 1:] if ra.intersects(rb)]
+
+
+def deep_controller() -> Controller:
+    """Six hidden layers of 50 sigmoid units (2-50-50-50-50-50-50-1)."""
+    return Controller(ModelSettings(hidden=tuple(HiddenLayer(50, "sigmoid") for _ in range(6))))
+
+
+def in_view(view: NetworkView, item: QGraphicsItem) -> bool:
+    """Whether ``item`` is wholly on the viewport and not under the caption."""
+    rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    return view.viewport().rect().contains(rect) and not rect.intersects(view.caption_rect())
 
 
 def wide_controller(n_x: int = 784, m: int = 50) -> Controller:
@@ -201,7 +212,9 @@ def test_after_whole_iterations_greyed_quantities_show_faint_ghosts(view: Networ
     steps(controller, 1)  # F1 of the new iteration: Z1 is real again, Z2 empty (no stale ghost)
     assert not view.is_greyed("Z", 1) and Z1.pixmap_item.opacity() == 1.0
     assert view.is_greyed("Z", 2) and not view.item_for("Z", 2).pixmap_item.isVisible()
-    assert view.item_for("J", 0).text() == "—"
+    # J is the last iteration's, greyed and labelled with it (as the status line shows it), not this one's
+    assert view.is_greyed("J", 0) and view.item_for("J", 0).text() == f"{controller.stepper.series('cost')[-1]:.4f}"
+    assert view.item_for("cost", 0).note.text() == "iteration 19"
     controller.run(5)
     controller.apply_settings(ModelSettings(hidden=(HiddenLayer(3, "tanh"),)))  # a new net: no ghosts of it
     assert not view.item_for("Z", 1).pixmap_item.isVisible()
@@ -292,8 +305,9 @@ def test_six_hidden_layers_fit_without_overlaps(qtbot, controller: Controller, s
         for arrow in (view.item_for("forward", l), view.item_for("dA", l)):
             line = arrow.path().boundingRect()
             assert not any(line.intersects(r) for r in rects)
-    # the whole diagram is in view, and its labels are not microscopic
-    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(view.sceneRect().adjusted(2, 2, -2, -2))
+    # the diagram is never drawn below the legible zoom: it scrolls, with what the last step filled in view
+    assert view.transform().m11() >= 1.0 and view.horizontalScrollBar().isVisible()
+    assert in_view(view, view.highlighted_item())
     if size == (900, 500):
         label = view.item_for("W", 3).labels[0]
         assert label.font().pixelSize() * view.transform().m11() >= 8.5
@@ -410,3 +424,80 @@ def test_the_diagram_keeps_its_size_and_zoom_through_every_micro_step(qtbot, hid
         lines.add(len({round(item.pos().y()) for item, _ in view._caption_parts if item.isVisible()}))
     assert seen == {next(iter(seen))}
     assert len(lines) > 1 or not hidden  # the deep net's captions do differ in height
+
+
+# ------------------------------------------------------------------------------------- legible on a projector
+# What the diagram gets of a 1280×720 screen: windowed (the central area) and presenting (beside a side panel)
+WINDOWED, PRESENTER = (860, 600), (930, 640)
+LEGIBLE_PX = {1.0: {"title": 13, "caption": 12, "shape": 10}, 1.75: {"title": 22, "caption": 18, "shape": 14}}
+
+
+@pytest.mark.parametrize("make", [Controller, deep_controller], ids=["flower", "deep"])
+@pytest.mark.parametrize(("size", "scale"), [(WINDOWED, 1.0), (PRESENTER, 1.75)], ids=["windowed", "presenter"])
+def test_text_stays_legible_on_a_1280x720_screen(qtbot, make, size, scale) -> None:
+    controller = make()
+    view = shown(qtbot, NetworkView(controller), size)
+    view.set_scale(scale)
+    for _ in range(len(controller.stepper.steps) + 2):  # every micro-step, into the next iteration
+        steps(controller, 1)
+        sizes = view.on_screen_text_px()
+        assert all(sizes[role] >= least for role, least in LEGIBLE_PX[scale].items()), sizes
+        # what the step filled is in view (scrolled to when the diagram does not fit), and so is the caption
+        assert in_view(view, view.highlighted_item())
+        assert view.viewport().rect().contains(view.caption_rect())
+    assert overlapping_texts(view) == []
+
+
+@pytest.mark.parametrize("size", [WINDOWED, PRESENTER, (1570, 1000)])
+def test_presenter_text_size_enlarges_the_text_on_screen(qtbot, size) -> None:
+    view = shown(qtbot, NetworkView(Controller()), size)
+    sizes = []
+    for scale in (1.0, 1.75, 2.5):
+        view.set_scale(scale)
+        sizes.append(view.on_screen_text_px())
+    for role in ("title", "caption", "shape"):
+        assert sizes[0][role] < sizes[1][role] < sizes[2][role], role
+
+
+def test_a_deep_net_scrolls_and_clicks_and_hover_still_work(qtbot) -> None:
+    controller = deep_controller()
+    view = shown(qtbot, NetworkView(controller), WINDOWED)
+    assert view.horizontalScrollBar().isVisible() and view.horizontalScrollBar().value() == 0
+    steps(controller, 7)  # F1 … F7: the view has followed the glow to the right
+    assert view.horizontalScrollBar().value() > 0
+    W7 = view.item_for("W", 7)
+    assert in_view(view, W7) and click(qtbot, view, W7) == ("W", 7)
+    Z6 = view.item_for("Z", 6)
+    qtbot.mouseMove(view.viewport(), view.mapFromScene(Z6.sceneBoundingRect().center()))
+    qtbot.waitUntil(view._hover.isVisible, timeout=1000)
+    assert view._hover.sceneBoundingRect().contains(Z6.sceneBoundingRect())
+    steps(controller, 8)  # … B1: back to the left
+    assert in_view(view, view.item_for("grads", 1))
+
+
+def test_the_caption_stays_in_view_over_a_scrolled_diagram(qtbot, controller: Controller) -> None:
+    controller.apply_settings(ModelSettings(hidden=tuple(HiddenLayer(50, "sigmoid") for _ in range(6))))
+    view = shown(qtbot, NetworkView(controller), PRESENTER)
+    view.set_scale(1.75)
+    steps(controller, 2)  # F2: the upper band in view, the caption's place below the viewport
+    caption = view.caption_rect()
+    viewport = view.viewport().rect()
+    assert caption.bottom() <= viewport.bottom() and caption.width() == viewport.width()
+    assert view.mapFromScene(view._caption_parts[0][0].scenePos()).y() > viewport.bottom()  # drawn over, pinned
+    image = view.viewport().grab(caption).toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    pixels = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    assert (pixels < 128).mean() > 0.01  # the equations' ink
+    with qtbot.assertNotEmitted(view.selected):  # the caption hides what is under it from clicks too
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=caption.center())
+
+
+def test_presenter_mode_greys_in_a_darker_ink(qtbot, controller: Controller) -> None:
+    view = shown(qtbot, NetworkView(controller), PRESENTER)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(LIGHT.muted)
+    view.set_scale(1.75)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(LIGHT.muted_presenter)
+    assert view.item_for("Z", 1).labels[0].ink == LIGHT.muted_presenter
+    view.set_theme(DARK)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(DARK.muted_presenter)
+    view.set_scale(1.0)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(DARK.muted)
