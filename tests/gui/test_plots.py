@@ -30,7 +30,7 @@ from backpropviz.gui.plots.curves import DECIMATE_ABOVE, trend_reach
 from backpropviz.gui.plots.decimate import MAX_BINS, PeakDecimator
 from backpropviz.gui.plots.fast_image import FastImageItem
 from backpropviz.gui.plots.grid_thread import GridComputation, grid_probabilities
-from backpropviz.gui.plots.heatmaps import DIVERGING_MAP, MAX_IMAGE_SIDE
+from backpropviz.gui.plots.heatmaps import MAX_IMAGE_SIDE, diverging_map
 from backpropviz.gui.theme import DARK, LIGHT, format_number
 
 
@@ -735,7 +735,7 @@ def test_fast_image_paints_the_pixels_pyqtgraph_would(qtbot, axis_order):
     rng = np.random.default_rng(3)
     values = rng.uniform(-1.2, 1.2, size=(7, 11))  # past both levels: clipped to the end colours
     values[0, :3] = (-0.5, 0.0, 0.5)  # on the levels' grid, where a rounding difference would show
-    lut = DIVERGING_MAP.getLookupTable(nPts=256)
+    lut = diverging_map().getLookupTable(nPts=256)
     reference, fast = pg.ImageItem(axisOrder=axis_order), FastImageItem(axisOrder=axis_order)
     for item in (reference, fast):
         item.setLookupTable(lut)

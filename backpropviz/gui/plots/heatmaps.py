@@ -13,6 +13,7 @@ refresh on a 6 × 1,024 net. The colour bar's levels and the hover readout use e
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -34,8 +35,14 @@ from ..theme import DIVERGING_LUT, Theme, format_number, image_values, symmetric
 from .base import LazyMenuViewBox, PlotView, label_style, next_level, power_text, tick_font
 from .fast_image import FastImageItem
 
-DIVERGING_MAP = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
-MAX_IMAGE_SIDE = 256
+MAX_IMAGE_SIDE = 256  # rows or columns drawn at most (every k-th of a wider matrix)
+
+
+@functools.cache
+def diverging_map() -> pg.ColorMap:
+    """The colour bars' map (DIVERGING_LUT), made with the first bar: 256 colours cost the window's start 4 ms."""
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
+
 
 # changed() kinds after which the gradient buffers hold dW of the iteration just finished (if no
 # divergence stopped it): dW can be shown, labelled as the previous iteration's, at position 0.
@@ -56,7 +63,7 @@ class MatrixImage:
         self.image = FastImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
         self.bar = pg.ColorBarItem(
-            values=(-1.0, 1.0), colorMap=DIVERGING_MAP, interactive=False, width=9, colorMapMenu=False
+            values=(-1.0, 1.0), colorMap=diverging_map(), interactive=False, width=9, colorMapMenu=False
         )
         self.bar.setImageItem(self.image)
         rows, columns = shape
