@@ -10,7 +10,7 @@ rule is made of, for the nets the issue names, in four settings:
 2. the same beside one busy core (a child process spinning), as when the window paints while the worker
    trains or another program runs;
 3. ``backpropviz train`` as a child process (BACKPROPVIZ_BLAS_THREADS set for it), its training rate taken
-   from two runs of N and 2N iterations (the difference cancels start-up and loading);
+   from the times its cost lines arrive (start-up and loading not counted);
 4. Play at "Maximum" in the real window (offscreen), training in the worker process; iterations/s shown.
 
 Choices: ``1`` (one thread) and ``default`` (the library's own count, here the core count), interleaved repeat
@@ -117,21 +117,24 @@ def headless(seconds: float, repeats: int) -> dict[str, dict[str, float]]:
 
 
 # ===================================================================== 3: the CLI
-def cli_rate(args: list[str], choice: str, iterations: int, repeats: int) -> float:
-    """Training iterations/s of ``backpropviz train``: N more iterations over the time they added (the fastest
-    of ``repeats`` runs of each length)."""
-    env = dict(os.environ, **{blas.ENV: choice})
+def cli_rate(args: list[str], choice: str, iterations: int) -> float:
+    """Training iterations/s of ``backpropviz train``, from the times its "Cost after iteration i" lines arrive
+    (printed unbuffered every eighth of the run): start-up and loading the data are not counted."""
+    env = dict(os.environ, **{blas.ENV: choice}, PYTHONUNBUFFERED="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[1]),
                                                       env.get("PYTHONPATH")]))
-    times = {}
-    for n in (iterations, 2 * iterations):
-        command = [sys.executable, "-m", "backpropviz", "train", *args, "--iterations", str(n),
-                   "--print-every", str(n), "--json"]
-        for _ in range(repeats):
-            start = time.perf_counter()
-            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
-            times[n] = min(times.get(n, float("inf")), time.perf_counter() - start)
-    return iterations / max(times[2 * iterations] - times[iterations], 1e-9)
+    every = max(1, iterations // 8)
+    command = [sys.executable, "-m", "backpropviz", "train", *args, "--iterations", str(iterations),
+               "--print-every", str(every)]
+    seen: list[tuple[float, int]] = []  # (time, iteration) of each cost line
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
+        for line in child.stdout:
+            if line.startswith("Cost after iteration "):
+                seen.append((time.perf_counter(), int(line.split()[3].rstrip(":"))))
+    if child.returncode != 0 or len(seen) < 2:
+        raise SystemExit(f"backpropviz train failed or printed too little: {command}")
+    (t0, i0), (t1, i1) = seen[0], seen[-1]
+    return (i1 - i0) / (t1 - t0)
 
 
 def cli(quick: bool, folder: Path, headless_rates: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
@@ -152,8 +155,8 @@ def cli(quick: bool, folder: Path, headless_rates: dict[str, dict[str, float]]) 
     for name, (args, like, speedup) in runs.items():
         best = {}
         for choice in CHOICES:
-            iterations = max(10, round(seconds * speedup * headless_rates[like][choice]))
-            best[choice] = cli_rate(args, choice, iterations, 1 if quick else 2)
+            iterations = max(16, round(seconds * speedup * headless_rates[like][choice]))
+            best[choice] = cli_rate(args, choice, iterations)
         dims = [784, 128, 64, 1] if "784" in name else [2, *([50] * 6), 1]
         results[name] = {**best, "rule": str(blas.choose_threads(dims, CLI_WIDE_M if "784" in name else 400))}
         print(f"  {name:30s} " + "  ".join(f"{c}: {best[c]:9.1f} it/s" for c in CHOICES), flush=True)
