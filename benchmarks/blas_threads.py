@@ -168,21 +168,12 @@ def play_child(net: str, seconds: float) -> None:
     """In a child process (BACKPROPVIZ_BLAS_THREADS set): Play in the real window; prints JSON."""
     from gui_live import make_app, make_window, run_loop
 
-    from backpropviz.gui.controller import SPEEDS, shared_worker
+    from backpropviz.gui.controller import SPEEDS
 
     app = make_app()
-    window = make_window(app)
+    window = make_window(app)  # the worker ready
     settings, data = NETS[net]()
     window.controller.apply_settings(settings, data)
-    worker = shared_worker()
-
-    def worker_ready() -> bool:
-        if worker is None:
-            return True  # Play trains in the window
-        worker.messages()  # takes the child's ``ready``
-        return worker.ready or not worker.alive
-
-    run_loop(30.0, until=worker_ready)
     window.speed.setCurrentIndex(len(SPEEDS) - 1)
     window.controller.play()
     run_loop(1.0)  # the hand-over and the first frames
@@ -191,8 +182,7 @@ def play_child(net: str, seconds: float) -> None:
     done = window.controller.stepper.iteration - start_iteration
     elapsed = time.perf_counter() - start
     window.controller.pause()
-    print(json.dumps({"rate": done / elapsed, "threads": blas.current_threads(),
-                      "worker": window.controller.remote or worker is not None}))
+    print(json.dumps({"rate": done / elapsed, "threads": blas.current_threads()}))
     window.close()
 
 
