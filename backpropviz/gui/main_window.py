@@ -29,6 +29,7 @@ from ..engine.model import ModelSettings
 from .banner import Banner
 from .controller import SPEEDS, Controller
 from .diagram import NetworkView
+from .dock_chrome import scale_dock_chrome
 from .field_keys import FieldKeys
 from .files import SessionFiles, render_scene
 from .gradcheck_dialog import GradCheckDialog
@@ -494,6 +495,7 @@ class MainWindow(QMainWindow):
         icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
         self.toolbar.setIconSize(QSize(round(icon * self.scale), round(icon * self.scale)))
         self.status.setFont(font)
+        scale_dock_chrome(self, self.scale)
         self.banner.set_style(self.theme, self.scale)
         self._fit_timeline_label()
         self.presenter_action.setChecked(on)

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from conftest import shown
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
@@ -70,9 +70,10 @@ def deep_controller() -> Controller:
 
 
 def in_view(view: NetworkView, item: QGraphicsItem) -> bool:
-    """Whether ``item`` is wholly on the viewport and not under the caption."""
+    """Whether ``item`` is wholly on the viewport and neither under the header nor under the caption."""
     rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
-    return view.viewport().rect().contains(rect) and not rect.intersects(view.caption_rect())
+    return view.viewport().rect().contains(rect) and not rect.intersects(view.caption_rect()) and \
+        not rect.intersects(view.header_rect())
 
 
 def wide_controller(n_x: int = 784, m: int = 50) -> Controller:
@@ -427,13 +428,17 @@ def test_the_diagram_keeps_its_size_and_zoom_through_every_micro_step(qtbot, hid
 
 
 # ------------------------------------------------------------------------------------- legible on a projector
-# What the diagram gets of a 1280×720 screen: windowed (the central area) and presenting (beside a side panel)
+# What the diagram gets of a 1280×720 screen: windowed (the central area) and presenting (beside a side panel);
+# a 1280×720 presenter window gives it all of its width (the default) or what the panels leave (F9)
 WINDOWED, PRESENTER = (860, 600), (930, 640)
+PRESENTER_ALONE, PRESENTER_PANELS = (1280, 613), (839, 613)
 LEGIBLE_PX = {1.0: {"title": 13, "caption": 12, "shape": 10}, 1.75: {"title": 22, "caption": 18, "shape": 14}}
 
 
 @pytest.mark.parametrize("make", [Controller, deep_controller], ids=["flower", "deep"])
-@pytest.mark.parametrize(("size", "scale"), [(WINDOWED, 1.0), (PRESENTER, 1.75)], ids=["windowed", "presenter"])
+@pytest.mark.parametrize(("size", "scale"), [(WINDOWED, 1.0), (PRESENTER, 1.75), (PRESENTER_ALONE, 1.75),
+                                           (PRESENTER_PANELS, 1.75)],
+                         ids=["windowed", "presenter", "presenter-alone", "presenter-panels"])
 def test_text_stays_legible_on_a_1280x720_screen(qtbot, make, size, scale) -> None:
     controller = make()
     view = shown(qtbot, NetworkView(controller), size)
@@ -442,9 +447,11 @@ def test_text_stays_legible_on_a_1280x720_screen(qtbot, make, size, scale) -> No
         steps(controller, 1)
         sizes = view.on_screen_text_px()
         assert all(sizes[role] >= least for role, least in LEGIBLE_PX[scale].items()), sizes
-        # what the step filled is in view (scrolled to when the diagram does not fit), and so is the caption
+        # what the step filled is in view (scrolled to when the diagram does not fit, between the header and
+        # the caption), and so are they
         assert in_view(view, view.highlighted_item())
         assert view.viewport().rect().contains(view.caption_rect())
+        assert view.viewport().rect().contains(view.header_rect())
     assert overlapping_texts(view) == []
 
 
@@ -501,3 +508,100 @@ def test_presenter_mode_greys_in_a_darker_ink(qtbot, controller: Controller) -> 
     assert view.item_for("Z", 1).looks.pen().color() == QColor(DARK.muted_presenter)
     view.set_scale(1.0)
     assert view.item_for("Z", 1).looks.pen().color() == QColor(DARK.muted)
+
+
+def amber_box(image: QImage, colour: str) -> tuple[int, int, int, int] | None:
+    """The bounding box (x0, y0, x1, y1) of the pixels of ``colour`` in ``image``, or None."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.sizeInBytes() // 4).reshape(image.height(), -1)
+    ys, xs = np.nonzero((pixels[:, : image.width()] & 0xFFFFFF) == (QColor(colour).rgb() & 0xFFFFFF))
+    return (xs.min(), ys.min(), xs.max(), ys.max()) if xs.size else None
+
+
+def test_the_header_stays_in_view_over_a_scrolled_diagram(qtbot, controller: Controller) -> None:
+    """Scrolled down to the backward band, the lecturer still sees the iteration and which step is next."""
+    view = shown(qtbot, NetworkView(controller), PRESENTER_ALONE)
+    view.set_scale(1.75)
+    steps(controller, 5)  # B1 done: the view has scrolled down to the backward band
+    bar = view.verticalScrollBar()
+    assert bar.value() > bar.minimum()
+    chip = view.item_for("step", 4)  # B1's chip
+    assert view.mapFromScene(chip.sceneBoundingRect().center()).y() < 0  # its place is scrolled out
+    header = view.header_rect()
+    assert header.top() == 0 and header.right() == view.viewport().rect().right()
+    pinned = amber_box(view.viewport().grab(header).toImage(), LIGHT.highlight)
+    # the header is drawn there as it is in its place: B1's chip amber where it is, its label readable
+    bar.setValue(bar.minimum())
+    in_place = amber_box(view.viewport().grab(view.header_rect()).toImage(), LIGHT.highlight)
+    assert pinned is not None and in_place is not None
+    assert np.allclose(pinned, in_place, atol=1)
+    # amber: B1's chip (done) through the dashed outline of Update's (next)
+    left = view.header_rect().left()
+    b1, update = (view.mapFromScene(view.item_for("step", i).sceneBoundingRect()).boundingRect() for i in (4, 5))
+    assert abs(in_place[0] + left - b1.left()) <= 2 and abs(in_place[2] + left - update.right()) <= 2
+    assert chip.text.font().pixelSize() * view.transform().m11() >= 18
+    # the pinned header changes with the steps: after Update, amber runs from F1's chip (next) to Update's
+    steps(controller, 1)
+    bar.setValue(bar.maximum())
+    f1, update = (view.mapFromScene(view.item_for("step", i).sceneBoundingRect()).boundingRect() for i in (0, 5))
+    assert f1.bottom() < 0  # their places are scrolled out: what shows is the pinned header
+    done = amber_box(view.viewport().grab(view.header_rect()).toImage(), LIGHT.highlight)
+    assert done is not None
+    assert abs(done[0] + left - f1.left()) <= 2 and abs(done[2] + left - update.right()) <= 2
+
+
+def test_the_pinned_header_hides_what_is_under_it_from_clicks_and_hover(qtbot, controller: Controller) -> None:
+    view = shown(qtbot, NetworkView(controller), PRESENTER_ALONE)
+    view.set_scale(1.75)
+    steps(controller, 5)  # scrolled down: the top of the layer boxes is under the pinned header
+    box = view.item_for("box", 1)
+    point = view.mapFromScene(QPointF(box.sceneBoundingRect().center().x(), box.sceneBoundingRect().top() + 4))
+    assert view.header_rect().contains(point) and box in view.items(point)
+    with qtbot.assertNotEmitted(view.selected):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseMove(view.viewport(), point)
+    assert not view._hover.isVisible()
+    assert view.viewport().cursor().shape() == Qt.CursorShape.ArrowCursor
+    # under the header's strip, where the diagram shows again, a click selects as ever
+    below = QPoint(point.x(), view.header_rect().bottom() + 30)
+    assert box in view.items(below)
+    assert click(qtbot, view, box, view.mapToScene(below)) == ("A", 1)
+
+
+@pytest.mark.parametrize(("make", "wide"), [(Controller, PRESENTER_ALONE), (deep_controller, (1600, 900))],
+                         ids=["flower", "deep"])
+def test_the_header_takes_two_lines_when_the_view_is_narrower_than_it(qtbot, make, wide) -> None:
+    controller = make()
+    view = shown(qtbot, NetworkView(controller), wide)
+    view.set_scale(1.75)
+    header = view._header
+    texts = [header.iteration, header.info, *header.chips]
+
+    def on_screen(item: QGraphicsItem) -> QRect:
+        return view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+
+    assert view.horizontalScrollBar().value() == 0
+    one_line = on_screen(header.iteration).center().y()
+    assert abs(on_screen(header.info).center().y() - one_line) < on_screen(header.chips[0]).height() / 2
+    view.resize(*PRESENTER_PANELS)
+    for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
+        bar.setValue(bar.minimum())
+    # α goes under "Iteration N" and nothing of the header is cut at the view's right
+    assert on_screen(header.info).top() > on_screen(header.iteration).bottom() - 2
+    assert all(view.viewport().rect().contains(on_screen(item)) for item in texts)
+    assert overlapping_texts(view) == []
+    view.resize(*wide)
+    assert abs(on_screen(header.info).center().y() - on_screen(header.iteration).center().y()) < \
+        on_screen(header.chips[0]).height() / 2
+
+
+def test_presenter_mode_enlarges_the_text_not_the_room_around_it(qtbot, controller: Controller) -> None:
+    """At scale 1.75 the text is 1.75× bigger, but margins, gaps and thumbnails are not: the flower's scene
+    grows far less than its text (it was 981×778 against 560×550 when they grew too)."""
+    view = shown(qtbot, NetworkView(controller), PRESENTER_ALONE)
+    windowed, thumbnail = view.sceneRect(), view.item_for("W", 1).rect
+    view.set_scale(1.75)
+    presenter = view.sceneRect()
+    assert presenter.width() <= 1.65 * windowed.width() and presenter.height() <= 1.25 * windowed.height()
+    assert view.item_for("W", 1).rect.size() == thumbnail.size()
+    assert view.item_for("W", 1).labels[0].font().pixelSize() == round(11 * 1.75)

@@ -107,4 +107,4 @@ def test_settings_feedback_and_apply_stay_in_sight(qtbot, window, width, height)
     page = window.settings_dock.widget()
     for widget in (panel.message, panel.apply_button):
         top_left = widget.mapTo(page, widget.rect().topLeft())
-        assert widget.isVisible() and 0 <= top_left.y() and top_left.y() + widget.height() <= page.height()
+        assert widget.isVisible() and top_left.y() >= 0 and top_left.y() + widget.height() <= page.height()

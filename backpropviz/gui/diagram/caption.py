@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from ...engine.equations import step_equations
 from ..theme import Theme
-from .geometry import Fonts
+from .geometry import LINE_GAP, STRIP_PAD, Fonts
 from .items import text_item
 from .layout import TextPlace
 from .styling import ON_HIGHLIGHT
@@ -74,23 +74,29 @@ class Caption:
         return [self.chip, self.head, *texts, self.next, self.banner, self.banner_text]
 
     @property
+    def left(self) -> float:
+        """Where the caption's lines start."""
+        return self._origin.x()
+
+    @property
     def width(self) -> float:
         """How wide the caption's lines may run (the 'Next' line is elided there)."""
         return self._width
 
-    def set_width(self, width: float) -> None:
-        """Flow the lines into ``width`` from the next ``refresh`` on (call ``reserve_room`` again)."""
+    def set_span(self, left: float, width: float) -> None:
+        """Flow the lines into ``width`` from ``left`` from the next ``refresh`` on (call ``reserve_room``
+        again)."""
+        self._origin = QPointF(left, self._origin.y())
         self._width = width
         self.banner_text.setTextWidth(width - 24 * self._fonts.scale)
         self._signature = None
 
-    def band(self, right: float) -> QRectF:
-        """The scene's strip that holds the caption as it is now (the banner too), out to ``right``, with a
-        margin above and below; nothing else is drawn there."""
-        s = self._fonts.scale
-        top = self._origin.y() - 6 * s
+    def band(self, left: float, width: float) -> QRectF:
+        """The scene's strip that holds the caption as it is now (the banner too), from ``left`` over
+        ``width``, with a margin above and below; nothing else is drawn there."""
+        top = self._origin.y() - STRIP_PAD
         shown = self.banner if self.banner.isVisible() else self.next
-        return QRectF(0.0, top, right, shown.sceneBoundingRect().bottom() + 6 * s - top)
+        return QRectF(left, top, width, shown.sceneBoundingRect().bottom() + STRIP_PAD - top)
 
     def apply_theme(self, theme: Theme) -> None:
         self.next.setBrush(QColor(theme.box_border))
@@ -125,19 +131,20 @@ class Caption:
             head, equations = "Fresh network", ["W and b are initialised; nothing is computed yet."]
         else:
             head, equations = f"{last.label} done", step_equations(net, last, learning_rate)
-        next_plain = f"Next (Space) ▸ {nxt.label}:  " + "   ".join(step_equations(net, nxt, learning_rate))
+        # a presenter steps with a clicker: the key's name would take the room of the next equations
+        key = "" if self._fonts.scale > 1 else " (Space)"
+        next_plain = f"Next{key} ▸ {nxt.label}:  " + "   ".join(step_equations(net, nxt, learning_rate))
         self.plain = f"{head}:  " + "   ".join(equations) + "\n" + next_plain
         y = self._lay_out_equations(head, equations, last is not None, theme)
-        s, line_h = self._fonts.scale, self._line_h
         metrics = QFontMetricsF(self.next.font())
         self.next.setText(metrics.elidedText(next_plain, Qt.TextElideMode.ElideRight, self._width))
         self.next.setBrush(QColor(theme.box_border))
-        self.next.setPos(self._origin.x(), y + line_h + 4 * s)
+        self.next.setPos(self._origin.x(), y + self._line_h + LINE_GAP)
         return self.next.pos().y() + self.next.boundingRect().height()
 
     @property
     def _line_h(self) -> float:
-        return self._fonts.height("caption") + 4 * self._fonts.scale
+        return self._fonts.height("caption") + LINE_GAP
 
     def _lay_out_equations(self, head: str, equations: list[str], done: bool, theme: Theme) -> float:
         """The head chip (amber like the glowing item) and the equations after it; returns the last line's y."""
@@ -153,7 +160,7 @@ class Caption:
         self.chip.setPen(Qt.PenStyle.NoPen)
         self.head.setPos(x0 + 7 * s, y0 + (line_h - self.head.boundingRect().height()) / 2)
 
-        indent = x = x0 + head_w + 12 * s
+        indent = x = x0 + head_w + 12
         right, y = x0 + self._width, y0
         for k, (equation, shape_item) in enumerate(self.parts):
             visible = k < len(equations)
@@ -173,7 +180,7 @@ class Caption:
                 x, y = indent, y + line_h
             equation.setPos(x, y + (line_h - equation.boundingRect().height()) / 2)
             shape_item.setPos(x + text_w + 6 * s, y + (line_h - shape_item.boundingRect().height()) / 2)
-            x += width + 22 * s
+            x += width + 22
         return y
 
     def show_banner(self, message: str | None) -> bool:

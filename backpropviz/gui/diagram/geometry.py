@@ -1,8 +1,9 @@
 """The diagram's sizes at presenter scale 1 (scene units ≈ screen pixels at zoom 1) and its fonts.
 
-Text sizes are in pixels (``FONT_PX``); presenter mode multiplies them by its scale. Sizes that are not
-text (paddings, thumbnails, unit circles) grow by scale^¼ only (``Fonts.geometry``), so the text gains on
-them. ``Fonts`` measures text the way the scene's text items will draw it; it creates no item.
+Text sizes are in pixels (``FONT_PX``); presenter mode multiplies them (and line widths) by its scale.
+Sizes that are not text (margins, gaps, paddings, thumbnails, unit circles) do not grow: the text gains on
+them, and as much of the diagram as can fits on a projector at the zoom that keeps the text legible.
+``Fonts`` measures text the way the scene's text items will draw it; it creates no item.
 """
 
 from __future__ import annotations
@@ -30,7 +31,13 @@ ROW_GAP = 7.0  # between rows inside a box
 LABEL_GAP = 2.0  # between a thumbnail and its label
 PAIR_GAP = 4.0  # between W and b
 BAND_GAP = 30.0  # between the forward and the backward band (room for the Output → Cost arrow)
-MARGIN = 12.0
+MARGIN = 12.0  # around the scene
+HEADER_GAP = 14.0  # between the header and the diagram
+CAPTION_GAP = 14.0  # between the diagram and its caption
+STRIP_PAD = 6.0  # above and below the header and the caption when the view draws them pinned
+LINE_GAP = 4.0  # between the lines of the header and of the caption
+CHIP_PAD_X, CHIP_PAD_Y = 8.0, 4.0  # a micro-step chip's padding around its label
+CHIP_GAP = 5.0  # between two chips
 CELL_MAX = 12.0  # a thumbnail cell is at most this big
 THUMB_W = 64.0  # width of a Z-like thumbnail (examples along x)
 THUMB_W_COMPACT = 40.0  # the same in the compact layout of deep nets
@@ -80,12 +87,6 @@ class Fonts:
                 font.setStretch(QFont.Stretch.SemiCondensed)
             self._fonts[role] = font
         self._metrics = {role: QFontMetricsF(font) for role, font in self._fonts.items()}
-
-    @property
-    def geometry(self) -> float:
-        """What presenter mode does to sizes that are not text (paddings, thumbnails): scale^¼, so the text
-        gains on them and reads bigger once the diagram is fitted into the window (×1.3 at scale 1.8)."""
-        return self.scale**0.25
 
     def font(self, role: str) -> QFont:
         return QFont(self._fonts[role])

@@ -18,15 +18,21 @@ from .geometry import (
     ARROW_MARGIN,
     BAND_GAP,
     BOX_RADIUS,
+    CAPTION_GAP,
+    CHIP_GAP,
+    CHIP_PAD_X,
+    CHIP_PAD_Y,
     COMPACT_ABOVE,
+    HEADER_GAP,
     LABEL_GAP,
+    LINE_GAP,
     MARGIN,
     PAD,
     ROW_GAP,
     UNITS_H,
     Fonts,
 )
-from .plan import Key, Plan, ThumbSpec, header_width, label_size, plan_columns, row_layout
+from .plan import Key, Plan, ThumbSpec, label_size, plan_columns, row_layout
 
 
 @dataclass(frozen=True)
@@ -95,10 +101,13 @@ class ChipPlace:
 
 @dataclass
 class HeaderPlace:
+    """Where the header's texts and chips go (see ``place_header``)."""
+
     iteration: TextPlace
     chips: list[ChipPlace]
-    info_right: float  # the α · m text ends here
-    info_y: float
+    info: QPointF  # the top-left corner of "α = … · m = …", or its top-right one when ``info_right``
+    info_right: bool
+    rect: QRectF  # what the header covers
 
 
 @dataclass
@@ -109,9 +118,9 @@ class Layout:
     panels: list[PanelPlace]
     arrows: list[tuple[ArrowPlace, ArrowPlace]]  # (forward A[l], backward dA[l]) for l = 0 … L
     down: ArrowPlace  # Output → Cost
-    header: HeaderPlace
+    header_bottom: float  # the header's last line ends here (it grows upwards when it takes more lines)
     caption_y: float
-    scene_w: float
+    scene_w: float  # the diagram's width (at least room for a caption); the header may be wider
 
 
 def lay_out(dims: list[int], activations: list[str], m: int, step_labels: list[str], fonts: Fonts) -> Layout:
@@ -131,15 +140,15 @@ class _Placer:
     def __init__(self, plan: Plan, dims: list[int], m: int, step_labels: list[str], fonts: Fonts) -> None:
         self.plan, self.dims, self.m, self.step_labels, self.fonts = plan, dims, m, step_labels, fonts
         self.L = L = len(dims) - 1
-        s, g = fonts.scale, fonts.geometry
-        self.pad, self.row_gap = PAD * g, ROW_GAP * g
+        s = fonts.scale
+        self.pad, self.row_gap = PAD, ROW_GAP
         self.title_h, small_h = fonts.height("title"), fonts.height("small")
         # layer boxes align their rows across the band; X and Output centre their contents
         self.layer_rows_upper = [max(self.row_h(plan.upper[l][k]) for l in range(1, L + 1)) for k in range(2)]
         self.layer_rows_lower = [max(self.row_h(plan.lower[l][k]) for l in range(1, L + 1)) for k in range(2)]
         pad, row_gap, title_h = self.pad, self.row_gap, self.title_h
-        self.footer_h = footer_h = small_h + 6 * s
-        self.units_h = UNITS_H * g
+        self.footer_h = footer_h = small_h + 6
+        self.units_h = UNITS_H
         upper_h = pad + title_h + row_gap + self.units_h + row_gap + sum(self.layer_rows_upper) + row_gap + \
             footer_h + pad
         output_h = pad + title_h + row_gap + sum(self.row_h(r) for r in plan.upper[L + 1]) + row_gap + footer_h + pad
@@ -147,15 +156,16 @@ class _Placer:
         cost_h = pad + title_h + row_gap + fonts.height("cost") + small_h + pad
         self.lower_h = max(pad + sum(self.layer_rows_lower) + row_gap + pad, cost_h,
                            2 * pad + self.row_h(plan.lower[0][0]))
-        self.header_h = max(fonts.height("header"), fonts.height("chip") + 8 * s)
-        self.scene_w = max(plan.diagram_w, header_width(step_labels, fonts), 420 * s)
-        x = MARGIN * s + (self.scene_w - plan.diagram_w) / 2
-        self.top = MARGIN * s + self.header_h + 14 * s
+        self.scene_w = max(plan.diagram_w, 420 * s)
+        x = MARGIN + (self.scene_w - plan.diagram_w) / 2
+        self.header_bottom = MARGIN + place_header(step_labels, fonts, 0.0, 0.0, None).rect.height()
+        self.top = self.header_bottom + HEADER_GAP
         self.lefts = []
         for i in range(L + 2):
             self.lefts.append(x)
             x += plan.widths[i] + (plan.gaps[i] if i <= L else 0)
-        self.lower_top = self.top + self.upper_h + BAND_GAP * g
+        # the bands' gap holds the Output → Cost arrow, whose head grows with the presenter scale
+        self.lower_top = self.top + self.upper_h + max(BAND_GAP, (0.9 * ARROW_HEAD + 2 * ARROW_MARGIN + 4) * s)
 
     def row_h(self, row: list[ThumbSpec]) -> float:
         return row_layout(row, self.plan.compact, self.fonts)[3]
@@ -164,13 +174,12 @@ class _Placer:
         return TextPlace(text, role, QPointF(x, y))
 
     def layout(self) -> Layout:
-        s = self.fonts.scale
         columns = [self.column(i) for i in range(self.L + 2)]
         panels = [self.panel(i) for i in range(self.L + 2)]
         return Layout(
-            compact=self.plan.compact, radius=BOX_RADIUS * s, columns=columns, panels=panels,
+            compact=self.plan.compact, radius=BOX_RADIUS * self.fonts.scale, columns=columns, panels=panels,
             arrows=[self.arrows(l) for l in range(self.L + 1)], down=self.down(columns[-1].rect, panels[-1].rect),
-            header=self.header(MARGIN * s, MARGIN * s), caption_y=self.lower_top + self.lower_h + 14 * s,
+            header_bottom=self.header_bottom, caption_y=self.lower_top + self.lower_h + CAPTION_GAP,
             scene_w=self.scene_w,
         )
 
@@ -239,8 +248,8 @@ class _Placer:
         left = rect.center().x() - width / 2
         thumbs_h = max(spec.size[1] for spec in row)
         label_h = max(label_size(spec, compact, fonts)[1] for spec in row)
-        thumb_top = y + (height - thumbs_h - LABEL_GAP * s - label_h) / 2
-        label_y = thumb_top + thumbs_h + LABEL_GAP * s
+        thumb_top = y + (height - thumbs_h - LABEL_GAP - label_h) / 2
+        label_y = thumb_top + thumbs_h + LABEL_GAP
         places = []
         for spec, thumb_x, label_x in zip(row, thumb_xs, label_xs, strict=True):
             w, h = spec.size
@@ -280,19 +289,56 @@ class _Placer:
         return ArrowPlace(("J", 0), QPointF(x_turn, output.bottom() + ARROW_MARGIN * s),
                           QPointF(x_turn, cost.top() - ARROW_MARGIN * s), ARROW_HEAD * s * 0.9)
 
-    def header(self, x: float, y: float) -> HeaderPlace:
-        """"Iteration N", the strip of micro-step chips, and room for "α = … · m = …" at the right."""
-        fonts, height = self.fonts, self.header_h
-        s = fonts.scale
-        iteration_h = fonts.text_size("Iteration 0", "header")[1]
-        iteration = self.text("Iteration 0", "header", x, y + (height - iteration_h) / 2)
-        cx = x + fonts.width("Iteration 000000", "header") + 20 * s
-        chip_h = fonts.height("chip") + 8 * s
-        chips = []
-        for label in self.step_labels:
-            w = fonts.width(label, "chip") + 16 * s
-            text_y = y + (height - fonts.text_size(label, "chip")[1]) / 2
-            chips.append(ChipPlace(QRectF(cx, y + (height - chip_h) / 2, w, chip_h),
-                                   self.text(label, "chip", cx + 8 * s, text_y)))
-            cx += w + 5 * s
-        return HeaderPlace(iteration, chips, x + self.scene_w, y + (height - fonts.height("small")) / 2)
+
+# --------------------------------------------------------------------------------------------- header
+def place_header(step_labels: list[str], fonts: Fonts, left: float, bottom: float, width: float | None) -> HeaderPlace:
+    """"Iteration N", the strip of micro-step chips and "α = … · m = …", from ``left``, the last line ending
+    at ``bottom``.
+
+    On one line when they fit in ``width`` (None: as wide as they need), α then ending at ``left + width``.
+    Otherwise in lines of at most ``width``: "Iteration N" and the chips that fit after it, then α under
+    "Iteration N", the chips that did not fit continuing beside it under the first chip; the extra lines
+    go above (the diagram under the header does not move)."""
+    chip_h = fonts.height("chip") + 2 * CHIP_PAD_Y
+    chip_ws = [fonts.width(label, "chip") + 2 * CHIP_PAD_X for label in step_labels]
+    iteration_w = fonts.width("Iteration 000000", "header")  # room for the iteration to grow, chips stay put
+    info_w = fonts.width("α = 0.0000 · m = 00000", "small")
+    one_line = iteration_w + 20 + sum(chip_ws) + CHIP_GAP * (len(chip_ws) - 1) + 24 + info_w
+    flowing = width is not None and one_line > width
+    if not flowing:
+        width = max(width or 0.0, one_line)
+        indent, rows = iteration_w + 20, [list(range(len(chip_ws)))]
+    else:
+        indent, rows, x = max(iteration_w, info_w) + 20, [[]], 0.0
+        for k, w in enumerate(chip_ws):
+            if rows[-1] and indent + x + w > width:
+                rows.append([])
+                x = 0.0
+            rows[-1].append(k)
+            x += w + CHIP_GAP
+        if len(rows) == 1:
+            rows.append([])  # a line of its own for α
+    heights = [max(fonts.height("header"), chip_h)]
+    heights += [max(chip_h if row else 0.0, fonts.height("small") if k == 1 else 0.0)
+                for k, row in enumerate(rows[1:], start=1)]
+    top = bottom - sum(heights) - LINE_GAP * (len(heights) - 1)
+    chips: list[ChipPlace] = []  # the rows hold the chips in order
+    y = top
+    for row, height in zip(rows, heights, strict=True):
+        x = left + indent
+        for k in row:
+            rect = QRectF(x, y + (height - chip_h) / 2, chip_ws[k], chip_h)
+            text_y = y + (height - fonts.text_size(step_labels[k], "chip")[1]) / 2
+            chips.append(ChipPlace(rect, TextPlace(step_labels[k], "chip", QPointF(x + CHIP_PAD_X, text_y))))
+            x += chip_ws[k] + CHIP_GAP
+        y += height + LINE_GAP
+    iteration_h = fonts.text_size("Iteration 0", "header")[1]
+    iteration = TextPlace("Iteration 0", "header", QPointF(left, top + (heights[0] - iteration_h) / 2))
+    small_h = fonts.height("small")
+    if flowing:
+        info = QPointF(left, top + heights[0] + LINE_GAP + (heights[1] - small_h) / 2)
+        right = max([left + info_w] + [chip.rect.right() for chip in chips])
+    else:
+        info = QPointF(left + width, top + (heights[0] - small_h) / 2)
+        right = left + width
+    return HeaderPlace(iteration, chips, info, not flowing, QRectF(left, top, right - left, bottom - top))

@@ -73,7 +73,7 @@ def row_layout(row: list[ThumbSpec], compact: bool, fonts: Fonts) -> tuple[list[
     x = line_right = right = height = 0.0
     for k, spec in enumerate(row):
         if k:
-            x += PAIR_GAP * s
+            x += PAIR_GAP
         label_w, label_h = label_size(spec, compact, fonts)
         label_x = x if k == 0 else max(x + spec.size[0] - label_w, line_right + 6 * s)
         thumb_xs.append(x)
@@ -82,7 +82,7 @@ def row_layout(row: list[ThumbSpec], compact: bool, fonts: Fonts) -> tuple[list[
         line_right = label_x + first_line
         x += spec.size[0]
         right = max(right, x, label_x + label_w)
-        height = max(height, spec.size[1] + LABEL_GAP * s + label_h)
+        height = max(height, spec.size[1] + LABEL_GAP + label_h)
     return thumb_xs, label_xs, right, height
 
 
@@ -93,24 +93,15 @@ def units_text(dims: list[int], i: int) -> str:
     return f"{dims[i]} features" if i == 0 else f"{dims[i]} units"
 
 
-def header_width(step_labels: list[str], fonts: Fonts) -> float:
-    """Room for "Iteration 000000", the micro-step chips and "α = … · m = …"."""
-    s = fonts.scale
-    chips = sum(fonts.width(label, "chip") + 16 * s for label in step_labels)
-    chips += 5 * s * (len(step_labels) - 1)
-    return fonts.width("Iteration 000000", "header") + 20 * s + chips + 24 * s + \
-        fonts.width("α = 0.0000 · m = 00000", "small")
-
-
 # --------------------------------------------------------------------------------------------- planning
 def plan_columns(dims: list[int], activations: list[str], m: int, fonts: Fonts, compact: bool) -> Plan:
     """What every column holds and how big it is."""
     L = len(dims) - 1
-    upper, lower = _thumb_specs(dims, m, THUMB_W_COMPACT if compact else THUMB_W, fonts.geometry)
+    upper, lower = _thumb_specs(dims, m, THUMB_W_COMPACT if compact else THUMB_W)
     titles = ["Input"] + [f"Layer {l}" for l in range(1, L + 1)] + ["Output"]
     footers = [f"m = {m}", *activations, "accuracy 100.0%"]
     unit_texts = [units_text(dims, i) for i in range(L + 2)]
-    s, pad = fonts.scale, PAD * fonts.geometry
+    s = fonts.scale
     widths = []
     for i in range(L + 2):
         pill = 14 * s if 1 <= i <= L else 0.0  # the activation's pill around the footer
@@ -120,29 +111,28 @@ def plan_columns(dims: list[int], activations: list[str], m: int, fonts: Fonts, 
         content += [row_layout(row, compact, fonts)[2] for row in upper[i] + lower[i]]
         if i == L + 1:
             content.append(fonts.width("0.0000", "cost"))
-        widths.append(max(content) + 2 * pad)
+        widths.append(max(content) + 2 * PAD)
     # a gap between two columns holds its arrows' labels: "A1" above the line, "(4×400)" below
-    gaps = [max(GAP_MIN * s, max(fonts.width(f"dA{l}", "label"), fonts.width(shape_text(dims[l], m), "shape"))
-                + 12 * s) for l in range(L + 1)]
+    gaps = [max(GAP_MIN, max(fonts.width(f"dA{l}", "label"), fonts.width(shape_text(dims[l], m), "shape")) + 12)
+            for l in range(L + 1)]
     return Plan(compact, upper, lower, titles, footers, unit_texts, widths, gaps)
 
 
-def _thumb_specs(dims: list[int], m: int, thumb_w: float,
-                 grow: float) -> tuple[list[list[list[ThumbSpec]]], list[list[list[ThumbSpec]]]]:
-    """Per column, the rows of thumbnails of its upper and its lower box. Presenter mode grows the
-    thumbnails (by ``grow``) less than the text, so the text gains on them."""
+def _thumb_specs(dims: list[int], m: int,
+                 thumb_w: float) -> tuple[list[list[list[ThumbSpec]]], list[list[list[ThumbSpec]]]]:
+    """Per column, the rows of thumbnails of its upper and its lower box (the same size in presenter mode,
+    which enlarges the text only)."""
     L = len(dims) - 1
 
     def size(rows: int, cols: int, examples: bool) -> tuple[float, float]:
-        w, h = thumbnail_size(rows, cols, examples, thumb_w)
-        return w * grow, h * grow
+        return thumbnail_size(rows, cols, examples, thumb_w)
 
     upper = [[[ThumbSpec(("A", 0), "X", shape_text(dims[0], m), size(dims[0], m, True))]]]
     lower = [[[ThumbSpec(("dA0", 0), "dA0", shape_text(dims[0], m), size(dims[0], m, True), True)]]]
     for l in range(1, L + 1):
         n, n_prev = dims[l], dims[l - 1]
         w_size, z_size = size(n, n_prev, False), size(n, m, True)
-        b_size = (BIAS_W * grow, w_size[1])
+        b_size = (BIAS_W, w_size[1])
         upper.append([
             [ThumbSpec(("W", l), f"W{l}", shape_text(n, n_prev), w_size),
              ThumbSpec(("b", l), f"b{l}", "", b_size)],

@@ -40,6 +40,8 @@ class DiagramItems:
         net = stepper.net
         self.L, self._dims, self._m = net.L, list(net.layer_dims), net.m
         self.scene_w = layout.scene_w
+        # the header, the diagram and the caption are centred on the diagram: see flow_header
+        self.content_left, self.content_w = MARGIN, layout.scene_w
         self.glowing: list[QGraphicsItem] = []  # what the micro-step just done filled (main items first)
         self.dashed: list[QGraphicsItem] = []  # what the next micro-step fills
         self._glow_main: set[QGraphicsItem] = set()
@@ -74,9 +76,10 @@ class DiagramItems:
         self._scene.addItem(down)
         # X and Output are the boxes of A0 and A[L]; their arrows stay reachable as ("forward", l)
         self.items[("A", 0)], self.items[("A", L)] = columns[0], columns[-1]
-        self.header = Header(self._scene, layout.header, self.stepper, fonts)
+        self.header = Header(self._scene, self.stepper, fonts, layout.header_bottom)
         self.items.update({("step", i): chip for i, chip in enumerate(self.header.chips)})
-        self.caption = Caption(self._scene, fonts, QPointF(MARGIN * fonts.scale, layout.caption_y), layout.scene_w)
+        self.flow_header(None)
+        self.caption = Caption(self._scene, fonts, QPointF(self.content_left, layout.caption_y), self.content_w)
         # the selection and hover outlines float above everything
         self.selection, self.hover = QGraphicsPathItem(), QGraphicsPathItem()
         for z, outline in ((10, self.selection), (9, self.hover)):
@@ -120,6 +123,19 @@ class DiagramItems:
         return self._dims[l], self._m
 
 
+    def flow_header(self, width: float | None) -> bool:
+        """The header on one line if it fits in ``width`` (None: any), else flowed into lines of ``width``;
+        ``content_left`` and ``content_w`` then span the diagram and the header, centred on the diagram.
+        The one line spans the diagram, or ``width`` when the diagram is wider (α stays in view with the
+        header pinned). True when the header moved."""
+        header = self.header
+        one_line = width is None or header.one_line_width <= width
+        header_w = header.one_line_width if one_line else header.width_in(width)
+        self.content_w = max(self.scene_w, header_w)
+        self.content_left = MARGIN + (self.scene_w - self.content_w) / 2
+        span = width if width is not None and (not one_line or width < self.content_w) else self.content_w
+        return header.flow(self.content_left, span)
+
     def apply_theme(self, theme: Theme) -> None:
         """Colours that do not change with the stepper (the rest follow at the next refresh)."""
         self.selection.setPen(self._styler.pen(theme.class0, 2.2))
@@ -127,9 +143,9 @@ class DiagramItems:
         self.header.apply_theme(theme)
         self.caption.apply_theme(theme)
 
-    def refresh(self, ghost: bool) -> bool:
+    def refresh(self, ghost: bool) -> tuple[bool, bool]:
         """Bring every item up to date with the stepper (``ghost``: greyed heatmaps show the iteration just
-        finished, faintly); True when the caption's or banner's size changed (the scene may need to grow)."""
+        finished, faintly); whether (the header, the caption or banner) changed."""
         stepper = self.stepper
         # Known before the items are styled, so that each gets its final pen at once: an item whose pen
         # changes and changes back within one refresh is repainted (and its cached picture redrawn).
@@ -140,9 +156,9 @@ class DiagramItems:
         self._refresh_units(ghost)
         self._refresh_arrows(missing)
         self._refresh_boxes(missing)
-        self.header.refresh(stepper, self._styler)
+        header = self.header.refresh(stepper, self._styler)
         self._refresh_highlights()
-        return self.refresh_caption()
+        return header, self.refresh_caption()
 
     def refresh_caption(self) -> bool:
         """The caption and the banner; True when either changed size."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSizeF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPainterPath, QPixmap, QResizeEvent, QShowEvent, QTransform
 from PySide6.QtWidgets import (
     QFrame,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
     QStyle,
+    QToolTip,
     QWidget,
 )
 
@@ -22,7 +23,7 @@ from ...engine.changes import Change
 from ...engine.stepper import Stepper
 from ..controller import Controller
 from ..theme import LIGHT, Theme
-from .geometry import LEGIBLE_ZOOM, MARGIN, Fonts
+from .geometry import LEGIBLE_ZOOM, MARGIN, STRIP_PAD, Fonts
 from .items import Arrow, key_of
 from .layout import lay_out
 from .plan import Key
@@ -59,7 +60,9 @@ class NetworkView(QGraphicsView):
         self._hover_key: Key | None = None
         self._ghost = False
         self._overflowing = False  # the scene does not fit at LEGIBLE_ZOOM: it scrolls
-        self._pinned: QPixmap | None = None  # the caption drawn over the view's bottom while it scrolls
+        # the header and the caption as drawn over the view's top and bottom while the diagram scrolls
+        self._pinned_header: QPixmap | None = None
+        self._pinned_caption: QPixmap | None = None
         self._styler = Styler(theme, self._scale)
         controller.rebuilt.connect(self._rebuild)
         controller.changed.connect(self._on_changed)
@@ -92,8 +95,14 @@ class NetworkView(QGraphicsView):
     def caption_rect(self) -> QRect:
         """Where the caption is on the viewport: in its place under the diagram, or pinned to the bottom
         while the diagram scrolls."""
-        pinned = self._pinned_rect()
+        pinned = self._pinned_rect(self._caption_on_viewport(), top=False)
         return pinned if pinned is not None else self._caption_on_viewport().toRect()
+
+    def header_rect(self) -> QRect:
+        """Where the header (the iteration, the micro-step chips, α and m) is on the viewport: in its place
+        above the diagram, or pinned to the top while the diagram scrolls."""
+        pinned = self._pinned_rect(self._header_on_viewport(), top=True)
+        return pinned if pinned is not None else self._header_on_viewport().toRect()
 
     def item_for(self, quantity: str, layer: int) -> QGraphicsItem:
         """The item that shows ``quantity`` of ``layer``.
@@ -154,8 +163,9 @@ class NetworkView(QGraphicsView):
                          [step.label for step in stepper.steps], fonts)
         self._diagram = diagram = DiagramItems(self._scene, layout, stepper, fonts, self._styler)
         self._selection, self._hover, self._hover_key = diagram.selection, diagram.hover, None
-        # what tests look at: the unit circles, the caption's (equation, shape) texts and the banner
+        # what tests look at: the unit circles, the caption's (equation, shape) texts, the banner, the header
         self._units, self._caption_parts, self._banner = diagram.units, diagram.caption.parts, diagram.caption.banner
+        self._header = diagram.header
         self._apply_theme()
         diagram.caption.reserve_room(stepper, self.theme)
         self._refresh()
@@ -168,7 +178,7 @@ class NetworkView(QGraphicsView):
         self.setBackgroundBrush(QColor(t.background))
         self._scene.setBackgroundBrush(QColor(t.background))
         self._diagram.apply_theme(self._styler.theme)
-        self._pinned = None
+        self._pinned_header = self._pinned_caption = None
 
     # ----------------------------------------------------------------- updating (every changed signal)
     def _on_changed(self, kind: Change) -> None:
@@ -195,17 +205,26 @@ class NetworkView(QGraphicsView):
         if self.stepper is not self._diagram.stepper:
             self._rebuild()  # a new stepper without a rebuilt signal: the items would read the old one
             return
-        if self._diagram.refresh(self._ghost):
-            self._pinned = None
+        header, caption = self._diagram.refresh(self._ghost)
+        if header:
+            self._pinned_header = None
+            pinned = self._pinned_rect(self._header_on_viewport(), top=True)
+            if pinned is not None:
+                self.viewport().update(pinned)  # the pinned header is no item: nothing else marks it dirty
+        if caption:
+            self._pinned_caption = None
             self._fit_scene()
             if self._overflowing:
-                self.viewport().update()  # the pinned caption is no item: nothing else marks it dirty
+                self.viewport().update()  # nor is the pinned caption
         self._keep_in_view()
 
     def _scene_rect(self) -> QRectF:
-        """The diagram with its caption (and the banner when it shows), and a margin."""
-        s = self._scale
-        return QRectF(0, 0, self._diagram.scene_w + 2 * MARGIN * s, self._diagram.caption.bottom() + MARGIN * s)
+        """The header, the diagram and its caption (and the banner when it shows), and a margin. A header
+        on more lines than one reaches above y = 0 and a header wider than the diagram left of x = 0."""
+        diagram = self._diagram
+        top = diagram.header.rect.top() - MARGIN
+        return QRectF(diagram.content_left - MARGIN, top, diagram.content_w + 2 * MARGIN,
+                      diagram.caption.bottom() + MARGIN - top)
 
     def _fit_scene(self) -> None:
         """The scene rect hugs the diagram; refit the view if it changed."""
@@ -217,7 +236,11 @@ class NetworkView(QGraphicsView):
     # ----------------------------------------------------------------- view behaviour
     def _fit(self) -> None:
         """Zoom the scene to fill the view, but never below LEGIBLE_ZOOM: a scene that does not fit at that
-        zoom scrolls instead, its caption flows into the view's width and stays in view (drawForeground)."""
+        zoom scrolls instead, its header and caption flow into the view's width and stay in view
+        (drawForeground). The header takes more lines whenever the view is narrower than its one."""
+        if self._diagram.flow_header(self._visible_width()):
+            self._pinned_header = None
+            self._scene.setSceneRect(self._scene_rect())
         rect = self._scene.sceneRect()
         if rect.isEmpty():
             return
@@ -233,7 +256,7 @@ class NetworkView(QGraphicsView):
             self._fit()  # the caption got its lines back: the scene is shorter
             return
         self._show_scroll_bars()
-        self._pinned = None
+        self._pinned_header = self._pinned_caption = None
         self._keep_in_view()
 
     def _show_scroll_bars(self) -> None:
@@ -248,74 +271,114 @@ class NetworkView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(on if wide else off)
         self.setVerticalScrollBarPolicy(on if tall else off)
 
+    def _visible_width(self) -> float:
+        """How much of the scene's width the view shows at LEGIBLE_ZOOM beside a vertical scroll bar, less
+        the margins: what the header and the caption flow into while the scene scrolls."""
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return (self.contentsRect().size().width() - bar) / LEGIBLE_ZOOM - 2 * MARGIN
+
     def _wrap_caption(self) -> bool:
-        """While the scene scrolls, the caption's lines end at the view's right edge (else at the scene's);
-        True when that changed them."""
-        diagram, s = self._diagram, self._scale
-        width = diagram.scene_w
+        """The caption spans the header and the diagram; while the scene scrolls its lines end at the view's
+        right edge (else at the scene's). True when that changed them."""
+        diagram, caption = self._diagram, self._diagram.caption
+        width = diagram.content_w
         if self._overflowing:
-            bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-            visible = (self.contentsRect().size().width() - bar) / LEGIBLE_ZOOM - 2 * MARGIN * s
-            width = min(width, max(visible, 200 * s))
-        if width == diagram.caption.width:
+            width = min(width, max(self._visible_width(), 200 * self._scale))
+        if (diagram.content_left, width) == (caption.left, caption.width):
             return False
-        diagram.caption.set_width(width)
-        diagram.caption.reserve_room(self.stepper, self._styler.theme)
+        caption.set_span(diagram.content_left, width)
+        caption.reserve_room(self.stepper, self._styler.theme)
         diagram.refresh_caption()
         self._scene.setSceneRect(self._scene_rect())
         return True
 
-    def _caption_on_viewport(self) -> QRectF:
-        """The caption's strip (from x = 0 to its lines' end) on the viewport."""
-        band = self._diagram.caption.band(self._diagram.caption.width + 2 * MARGIN * self._scale)
-        return self.viewportTransform().mapRect(band)
+    def _header_band(self) -> QRectF:
+        """The scene's strip that holds the header, from the scene's left to the header's end."""
+        diagram = self._diagram
+        return diagram.header.band(diagram.content_left - MARGIN, diagram.header.rect.width() + 2 * MARGIN)
 
-    def _pinned_rect(self) -> QRect | None:
-        """Where the caption is drawn over the diagram (the viewport's bottom, full width) while the view is
-        scrolled so that its place is not in view; else None."""
+    def _caption_band(self) -> QRectF:
+        """The scene's strip that holds the caption, from the scene's left to its lines' end."""
+        diagram = self._diagram
+        return diagram.caption.band(diagram.content_left - MARGIN, diagram.caption.width + 2 * MARGIN)
+
+    def _header_on_viewport(self) -> QRectF:
+        return self.viewportTransform().mapRect(self._header_band())
+
+    def _caption_on_viewport(self) -> QRectF:
+        return self.viewportTransform().mapRect(self._caption_band())
+
+    def _pinned_rect(self, natural: QRectF, top: bool) -> QRect | None:
+        """Where a strip whose place on the viewport is ``natural`` (the header's, ``top``, or the caption's)
+        is drawn over the diagram while the view is scrolled so that its place is not wholly in view: at the
+        viewport's top or bottom (at its own height when only scrolled sideways), from its own left or the
+        viewport's, to the viewport's right; else None."""
         if not self._overflowing:
             return None
-        natural, viewport = self._caption_on_viewport(), self.viewport().rect()
-        if natural.left() >= 0 and natural.bottom() <= viewport.height():
+        height, viewport = math.ceil(natural.height()), self.viewport().rect()
+        if natural.left() >= 0 and (natural.top() >= 0 if top else natural.bottom() <= viewport.height()):
             return None
-        height = math.ceil(natural.height())
-        top = min(math.floor(natural.top()), viewport.height() - height)
-        return QRect(0, top, viewport.width(), height)
+        x = max(math.floor(natural.left()), 0)  # a scene narrower than the view is centred in it
+        y = max(math.floor(natural.top()), 0) if top else min(math.floor(natural.top()), viewport.height() - height)
+        return QRect(x, y, viewport.width() - x, height)
+
+    def _pinned_strips(self) -> list[QRect]:
+        """The viewport's rects that the pinned header and caption cover."""
+        strips = (self._pinned_rect(self._header_on_viewport(), top=True),
+                  self._pinned_rect(self._caption_on_viewport(), top=False))
+        return [strip for strip in strips if strip is not None]
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         super().drawForeground(painter, rect)
-        target = self._pinned_rect()
-        if target is None:
-            return
-        if self._pinned is None or self._pinned.size() != target.size():
-            # the caption's strip as the scene draws it, from the left, as wide as the viewport
-            zoom = self.transform().m11()
-            source = QRectF(self._diagram.caption.band(0).topLeft(), QSizeF(target.size()) / zoom)
-            self._pinned = QPixmap(target.size())
-            self._pinned.fill(QColor(self.theme.background))
-            pixmap_painter = QPainter(self._pinned)
-            pixmap_painter.setRenderHints(self.renderHints())
-            self._scene.render(pixmap_painter, QRectF(self._pinned.rect()), source,
-                               Qt.AspectRatioMode.IgnoreAspectRatio)
-            pixmap_painter.end()
+        header = self._pinned_rect(self._header_on_viewport(), top=True)
+        if header is not None:
+            if self._pinned_header is None or self._pinned_header.size() != header.size():
+                self._pinned_header = self._strip_pixmap(self._header_band(), header)
+            self._draw_on_viewport(painter, header, self._pinned_header)
+        caption = self._pinned_rect(self._caption_on_viewport(), top=False)
+        if caption is not None:
+            if self._pinned_caption is None or self._pinned_caption.size() != caption.size():
+                self._pinned_caption = self._strip_pixmap(self._caption_band(), caption)
+            self._draw_on_viewport(painter, caption, self._pinned_caption)
+
+    def _strip_pixmap(self, band: QRectF, target: QRect) -> QPixmap:
+        """The scene's ``band`` as the scene draws it, from its left, as big as ``target`` on the viewport.
+        Its margins above and below stay blank: a glow of the diagram may reach into them, and would be
+        drawn where the diagram is not scrolled to."""
+        zoom, pad = self.transform().m11(), STRIP_PAD
+        inner = QRectF(QPointF(0, pad * zoom), QSizeF(target.width(), target.height() - 2 * pad * zoom))
+        source = QRectF(band.left(), band.top() + pad, inner.width() / zoom, inner.height() / zoom)
+        pixmap = QPixmap(target.size())
+        pixmap.fill(QColor(self.theme.background))
+        pixmap_painter = QPainter(pixmap)
+        pixmap_painter.setRenderHints(self.renderHints())
+        self._scene.render(pixmap_painter, inner, source, Qt.AspectRatioMode.IgnoreAspectRatio)
+        pixmap_painter.end()
+        return pixmap
+
+    @staticmethod
+    def _draw_on_viewport(painter: QPainter, target: QRect, pixmap: QPixmap) -> None:
         painter.save()
         painter.resetTransform()
-        painter.drawPixmap(target.topLeft(), self._pinned)
+        painter.drawPixmap(target.topLeft(), pixmap)
         painter.restore()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         if self._overflowing:
-            self.viewport().update()  # the pinned caption does not move with the scrolled pixels
+            self.viewport().update()  # the pinned header and caption do not move with the scrolled pixels
 
     def _keep_in_view(self) -> None:
         """While the scene scrolls: scroll so that what the micro-step just done filled and what the next
-        one fills are in view (the header above them too when there is room), not under the caption."""
+        one fills are in view: between the header pinned to the top and the caption pinned to the bottom
+        when the view scrolls up and down."""
         if not self._overflowing:
             return
         glowing, dashed = self._diagram.glowing, self._diagram.dashed
         area = QRectF(self.viewport().rect())
-        if self.verticalScrollBar().maximum() > 0:
+        bar = self.verticalScrollBar()
+        if bar.maximum() > bar.minimum():  # the scene may start above y = 0 (a header on two lines)
+            area.setTop(area.top() + self._header_on_viewport().height())
             area.setBottom(area.bottom() - self._caption_on_viewport().height())
         for items in (glowing + dashed, glowing, glowing[:1], dashed[:1]):
             if not items:
@@ -323,11 +386,10 @@ class NetworkView(QGraphicsView):
             rect = self._outline_rect(items[0])
             for item in items[1:]:
                 rect = rect.united(self._outline_rect(item))
-            for wanted in (rect.united(QRectF(rect.left(), 0, 1, 1)), rect):
-                mapped = QRectF(self.mapFromScene(wanted).boundingRect())
-                if mapped.width() <= area.width() and mapped.height() <= area.height():
-                    self._scroll_into(mapped, area)
-                    return
+            mapped = QRectF(self.mapFromScene(rect).boundingRect())
+            if mapped.width() <= area.width() and mapped.height() <= area.height():
+                self._scroll_into(mapped, area)
+                return
 
     def _scroll_into(self, rect: QRectF, area: QRectF) -> None:
         """Scroll by the least that brings ``rect`` into ``area`` (viewport coordinates), with a margin."""
@@ -350,22 +412,27 @@ class NetworkView(QGraphicsView):
         self._fit()
 
     def _key_at(self, pos: QPointF) -> Key | None:
-        pinned = self._pinned_rect()
-        if pinned is not None and pinned.contains(pos.toPoint()):
-            return None  # the caption drawn over the diagram hides what is under it (no hover either)
+        if self._on_pinned_strip(pos.toPoint()):
+            return None  # the header or caption drawn over the diagram hides what is under it (no hover either)
         for item in self.items(pos.toPoint()):
             key = key_of(item)
             if key is not None and key[0] != "Y":
                 return key
         return None
 
-    def _on_pinned_caption(self, event: QMouseEvent) -> bool:
-        pinned = self._pinned_rect()
-        return pinned is not None and pinned.contains(event.position().toPoint())
+    def _on_pinned_strip(self, pos: QPoint) -> bool:
+        return any(strip.contains(pos) for strip in self._pinned_strips())
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self._on_pinned_strip(event.pos()):
+            QToolTip.hideText()  # not the tooltip of an item hidden under a pinned strip
+            event.ignore()
+            return True
+        return super().viewportEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self._on_pinned_caption(event):
-            event.accept()  # the caption drawn over the diagram hides what is under it
+        if self._on_pinned_strip(event.position().toPoint()):
+            event.accept()  # the header or caption drawn over the diagram hides what is under it
             return
         if event.button() == Qt.MouseButton.LeftButton:
             key = self._key_at(event.position())
@@ -379,7 +446,7 @@ class NetworkView(QGraphicsView):
         super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._on_pinned_caption(event):
+        if self._on_pinned_strip(event.position().toPoint()):
             event.accept()
             return
         if event.button() == Qt.MouseButton.LeftButton and self._key_at(event.position()) is not None:
@@ -392,6 +459,11 @@ class NetworkView(QGraphicsView):
         if key != self._hover_key:
             self._hover_key = key
             self._outline(self._hover, key if key != self._selected_key else None)
+        if self._on_pinned_strip(event.position().toPoint()):
+            # no pointing hand from an item under the strip (the scene sets the items' cursors)
+            self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
