@@ -222,10 +222,8 @@ def main() -> None:
         return
     seconds, repeats = (0.5, 1) if args.quick else (1.0, 2)
     print("backpropviz benchmark: BLAS threads" + (" (--quick)" if args.quick else ""))
-    for line in machine_header():
+    for line in machine_header():  # the load average at the start too
         print("  " + line)
-    if hasattr(os, "getloadavg"):
-        print("  load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     print("1. Stepper.run in this process")
     quiet = headless(seconds, repeats)
     print("2. Stepper.run beside one busy core")

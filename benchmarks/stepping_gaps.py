@@ -276,10 +276,8 @@ def main() -> None:
     app = make_app()
     window = make_window(app, WINDOW_SIZE)
     print("backpropviz benchmark: longest stalls of the window's thread" + (" (--quick)" if args.quick else ""))
-    for line in machine_header():
+    for line in machine_header():  # the load average at the start too
         print("  " + line)
-    if hasattr(os, "getloadavg"):
-        print("  load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
     rows: list[Row] = []
     for net in args.nets:
         rows += measure(app, window, net, args.quick)
@@ -294,8 +292,7 @@ def main() -> None:
         views = f"{1000 * r.views.seconds:.0f} ms ({r.views.name})" if r.views.name else "—"
         print(f"| {r.net} | {r.action} | {1000 * r.longest:.0f} ms | {r.over} | {engine} | {views} | "
               f"{r.seconds:.1f} s |")
-    if hasattr(os, "getloadavg"):
-        print("load average: " + " ".join(f"{v:.2f}" for v in os.getloadavg()))
+    print("(a loaded machine stretches gaps: the scheduler can hold a runnable thread back for 100 ms and more)")
 
 
 if __name__ == "__main__":
