@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from .engine import blas
 from .engine.activations import ACTIVATIONS
 from .engine.datasets import GENERATORS, Dataset, DatasetError, load_csv, toy_dataset
 from .engine.init import INIT_SCHEMES
@@ -176,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # per-iteration record a saved session needs; it also stops on the last finite state if α is absurd.
     stepper = build_stepper(settings, data)
     network = stepper.net
+    blas.use_threads(network.layer_dims, data.m)  # as the window would: a saved session replays to the same bits
     show_progress = not args.json and sys.stderr.isatty()
     done = 0
     while done < args.iterations and stepper.report is None:

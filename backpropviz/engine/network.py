@@ -106,11 +106,15 @@ class Network:
         self.m = 0
 
     # ----------------------------------------------------------------- parameters
-    def _flat_views(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        """A zero flat vector of every W[l], b[l] in order, and the (n_l, n_{l−1}) and (n_l, 1) views into it."""
+    def _flat_views(self, flat: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """A flat vector of every W[l], b[l] in order (``flat``, or a new zero one), and the (n_l, n_{l−1}) and
+        (n_l, 1) views into it."""
         dims = self.layer_dims
         sizes = [n * n_prev + n for n, n_prev in zip(dims[1:], dims[:-1], strict=True)]
-        flat = np.zeros(sum(sizes), self.dtype)
+        if flat is None:
+            flat = np.zeros(sum(sizes), self.dtype)
+        elif flat.shape != (sum(sizes),):
+            raise ValueError(f"θ of this network has {sum(sizes)} entries, got shape {flat.shape}")
         W, b = [np.empty((0, 0), self.dtype)], [np.empty((0, 0), self.dtype)]
         offset = 0
         for n, n_prev in zip(dims[1:], dims[:-1], strict=True):
@@ -300,19 +304,24 @@ class Network:
         return cost_from_logits(ev.Z[self.L], ev.Y, ev.scratch), ev.score.correct(A) / X.shape[1]
 
     # ----------------------------------------------------------------- inference
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """A[L] for any X (n_x, k), shape (1, k); uses fresh arrays, the training buffers stay as they are."""
-        return self.forward_fresh(X)[1]
+    def predict_proba(self, X: np.ndarray, theta: np.ndarray | None = None) -> np.ndarray:
+        """A[L] for any X (n_x, k), shape (1, k); uses fresh arrays, the training buffers stay as they are.
+        ``theta`` as in ``forward_fresh``."""
+        return self.forward_fresh(X, theta=theta)[1]
 
-    def forward_fresh(self, X: np.ndarray, dtype: type | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def forward_fresh(
+        self, X: np.ndarray, dtype: type | None = None, theta: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched.
 
-        ``dtype`` computes in another precision (e.g. long double)."""
+        ``dtype`` computes in another precision (e.g. long double). ``theta`` (n_θ,) replaces the network's
+        own parameters: a copy of θ taken earlier, which another thread may read while this network trains on."""
         dtype = self.dtype if dtype is None else dtype
+        _, W, b = (None, self.W, self.b) if theta is None else self._flat_views(theta)
         A = np.asarray(X, dtype=dtype)
         with np.errstate(over="ignore", invalid="ignore"):
             for l in range(1, self.L + 1):
-                Z = linear_forward(A, self.W[l].astype(dtype, copy=False), self.b[l].astype(dtype, copy=False))
+                Z = linear_forward(A, W[l].astype(dtype, copy=False), b[l].astype(dtype, copy=False))
                 A = self.g[l].forward(Z, np.empty_like(Z))
         return Z, A
 

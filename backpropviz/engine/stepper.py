@@ -433,11 +433,16 @@ class Stepper:
     def _restore(self, t: int, position: int, from_keyframe: bool = False) -> None:
         """Rebuild the exact state at iteration t, ``position`` micro-steps in.
 
-        Ahead of the cursor it simply computes on; behind it (or when the current buffers cannot be
-        trusted) it starts from the last keyframe at or before t and replays.
+        Ahead of the cursor it computes on, unless a keyframe lies between (the timeline moved forward over
+        trained iterations: computing the way to it took the flower net 0.6 s for 10,000 iterations); behind it
+        (or when the current buffers cannot be trusted) it starts from the last keyframe at or before t and
+        replays.
         """
         self.report = None
-        if not from_keyframe and (t, position) >= (self.iteration, self.position):
+        ahead = not from_keyframe and (t, position) >= (self.iteration, self.position)
+        if ahead and 0 in self.keyframes and self.keyframes.nearest(t)[0] > self.iteration:
+            ahead = False  # start from that keyframe, as behind the cursor
+        if ahead:
             if t > self.iteration:
                 self._steps_to(self.iteration + (self.position > 0), 0)
         else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ..engine import blas
 from ..engine.changes import Change
 from ..engine.datasets import Dataset
 from ..engine.divergence import DivergenceReport
@@ -48,6 +49,7 @@ PREFETCH_DELAY_MS = 100
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
+WORKER_START_DELAY_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Controller(QObject):
         self.dataset = build_dataset(self.settings)
         self.stepper = build_stepper(self.settings, self.dataset)
         self.stepper.listeners.append(self._on_stepper)
+        blas.use_threads(self.stepper.net.layer_dims, self.stepper.net.m)
         self._batching = False
         self.speed_index = DEFAULT_SPEED
         self.clock = time.perf_counter  # Play's pacing reads this clock (a test may drive it by hand)
@@ -125,7 +128,11 @@ class Controller(QObject):
         # Play handed to the worker process: frames take what it trained (see _frame)
         self.use_worker = use_worker
         if use_worker:
-            shared_worker()  # started now, it has imported NumPy and the engine by the first Play
+            # Started a while after the event loop has begun, when the window has painted (started at once, it
+            # slowed the window's start by a third: the child's imports take a core; counted from here, a slow
+            # start let it begin before the first paint). It has imported NumPy and the engine by the first Play;
+            # a Play before then starts it at once.
+            QTimer.singleShot(0, self._start_worker_later)
         self._worker: Worker | None = None
         self._gen = 0  # the worker's current job; messages of older ones are dropped
         self._granted = 0  # the worker may train until the start of this iteration
@@ -141,6 +148,9 @@ class Controller(QObject):
         self._prefetch_timer.timeout.connect(self._prefetch)
         self._prefetch_timer.start()
         self.modified = False
+
+    def _start_worker_later(self) -> None:
+        QTimer.singleShot(WORKER_START_DELAY_MS, shared_worker)
 
     # ----------------------------------------------------------------- engine notifications
     def _on_stepper(self, kind: Change, stepper: Stepper) -> None:
@@ -431,6 +441,7 @@ class Controller(QObject):
         self.stepper.listeners.remove(self._on_stepper)
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
+        blas.use_threads(stepper.net.layer_dims, stepper.net.m)
         self.rebuilt.emit()
         self.changed.emit(Change.LOADED if loaded else Change.RESET)
         self._prefetch_timer.start()

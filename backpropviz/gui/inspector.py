@@ -501,9 +501,8 @@ class Inspector(QWidget):
         self._heatmap.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._heatmap.ci.layout.setContentsMargins(2, 2, 6, 2)
         self._heatmap.ci.layout.setSpacing(2)
-        self._plot = self._heatmap.addPlot(row=0, col=0)
+        self._plot = self._heatmap.addPlot(row=0, col=0, enableMenu=False)  # no menu made only to be dropped
         self._plot.hideButtons()
-        self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.invertY(True)  # row 0 on top, as the table reads
         for name in ("left", "bottom"):

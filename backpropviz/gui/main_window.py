@@ -323,15 +323,21 @@ class MainWindow(QMainWindow):
         help_menu.addAction("About backpropviz", self.show_about)
 
     def _build_presets_menu(self, menu) -> None:
+        self.presets_menu = menu.addMenu("&Presets")
+        self.presets_menu.setToolTipsVisible(True)
+        # filled when first opened: the window shows sooner without the presets' module
+        self.presets_menu.aboutToShow.connect(self._fill_presets)
+
+    def _fill_presets(self) -> None:
+        if self.presets_menu.actions():
+            return
         from ..engine.presets import PRESETS
 
-        presets = menu.addMenu("&Presets")
         for preset in PRESETS:
-            action = presets.addAction(preset.title)
+            action = self.presets_menu.addAction(preset.title)
             action.setStatusTip(preset.purpose)
             action.setToolTip(preset.purpose)
             action.triggered.connect(lambda _=False, key=preset.key: self.open_preset(key))
-        presets.setToolTipsVisible(True)
 
     def open_preset(self, key: str) -> bool:
         """A lecture preset: a shipped session, or the hidden-layer sweep dialog."""

@@ -325,3 +325,17 @@ def test_the_status_line_and_the_diagram_show_the_same_accuracy_and_its_iteratio
         assert status.group(1) == diagram.group(1) and status.group(3) == diagram.group(3)
         expected_iteration = None if s.is_filled("A", s.L) else str(s.iteration - 1)
         assert status.group(3) == expected_iteration, (s.position, status.group(0))
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen, for the popup
+def test_the_presets_menu_is_filled_when_first_opened(window, qtbot):
+    from backpropviz.engine.presets import PRESETS
+
+    menu = window.presets_menu
+    assert menu.actions() == []  # not needed to show the window
+    bar = window.menuBar()
+    for _ in range(2):  # filled once
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu.menuAction()).center())
+        qtbot.waitUntil(menu.isVisible)
+        menu.close()
+    assert [action.text() for action in menu.actions()] == [preset.title for preset in PRESETS]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
+from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
 from PySide6.QtWidgets import (
@@ -142,13 +142,15 @@ def next_level(current: float | None, top: float, force: bool = False) -> float:
 
 
 # ------------------------------------------------------------------------------------- SVG export
-def _install_svg_closed_path_fix() -> None:
+def install_svg_closed_path_fix() -> None:
     """pyqtgraph 0.14.0's SVG exporter cannot parse the "Z" (close path) that Qt ≥ 6.10 writes.
 
     Known upstream bug (pyqtgraph issue #3495, fix in PR #3458, not released): every export of a
     plot raises ValueError. We drop the Z before pyqtgraph rewrites the path coordinates; Qt writes
     closed outlines with the first point repeated, so the drawing is the same. Idempotent, and
-    harmless once pyqtgraph handles Z itself. It fixes the context menu's "Export…" too.
+    harmless once pyqtgraph handles Z itself. Installed when an export is first asked for, by
+    ``export_item`` or by a plot's context menu ("Export…"): importing the exporters costs the
+    window's start ~10 ms.
     """
     module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
     original = module.correctCoordinates
@@ -166,11 +168,11 @@ def _install_svg_closed_path_fix() -> None:
     module.correctCoordinates = correct_coordinates
 
 
-_install_svg_closed_path_fix()
-
-
 def export_item(item: Any, path: str | Path) -> Path:
     """Save a pyqtgraph item (PlotItem, GraphicsLayout, scene) as PNG or SVG, chosen by the suffix."""
+    install_svg_closed_path_fix()
+    import pyqtgraph.exporters
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".png":
@@ -185,6 +187,34 @@ def export_item(item: Any, path: str | Path) -> Path:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("<image ", '<image style="image-rendering:pixelated" '), encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------------------------- views
+class LazyMenuViewBox(pg.ViewBox):
+    """A ViewBox whose context menu is made on the first right-click. pyqtgraph makes it with the view: a
+    form per axis, ~4 ms a view (the window's first one ~20 ms), and few plots are ever right-clicked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, enableMenu=False, **kwargs)
+        self.state["enableMenu"] = True  # on: made when first asked for
+
+    def getMenu(self, ev: Any) -> ViewBoxMenu | None:
+        self._make_menu()
+        return self.menu
+
+    def getContextMenus(self, event: Any) -> list[Any]:
+        self._make_menu()
+        return super().getContextMenus(event)
+
+    def _make_menu(self) -> None:
+        if self.menu is None and self.menuEnabled():
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()  # the views it may link to, as pyqtgraph keeps them in a menu made at once
+
+
+def plot_item(graphics: pg.GraphicsLayoutWidget, **kwargs: Any) -> pg.PlotItem:
+    """A PlotItem added to ``graphics``, its view's menu made when first wanted (see LazyMenuViewBox)."""
+    return graphics.addPlot(viewBox=LazyMenuViewBox(), **kwargs)
 
 
 # ------------------------------------------------------------------------------------- styling
@@ -285,8 +315,9 @@ class TidyLogAxis(pg.AxisItem):
 class PlotView(QWidget):
     """A live plot: an options row above a GraphicsLayoutWidget, wired to the controller.
 
-    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``), update them in
-    place in ``refresh(kind)`` (on ``controller.changed``), and restyle them in ``apply_style``.
+    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``, followed by
+    ``apply_style``), update them in place in ``refresh(kind)`` (on ``controller.changed``), and restyle
+    them in ``apply_style``.
     A subclass with ``play_rate`` set refreshes at most that often a second during Play (a timer
     catches the last frame): for plots that cost more than a frame's share and change slowly.
     """
@@ -308,6 +339,8 @@ class PlotView(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
+        # the scene's "Export…" opens pyqtgraph's dialog first; the fix is in place before its Export button
+        self.graphics.scene().contextMenu[0].triggered.connect(install_svg_closed_path_fix)
         self.options = QWidget()
         self.options_layout = QHBoxLayout(self.options)
         self.options_layout.setContentsMargins(6, 2, 6, 0)
@@ -341,6 +374,8 @@ class PlotView(QWidget):
     # ----------------------------------------------------------------- public
     def set_theme(self, theme: Theme) -> None:
         """Switch colours (light/dark)."""
+        if theme == self.theme:
+            return  # styled in it already: restyling costs a plot several ms (the window sets its theme at start)
         self.theme = theme
         self.graphics.setBackground(theme.panel)
         self.apply_style()
@@ -386,6 +421,7 @@ class PlotView(QWidget):
 
     def _rebuild(self) -> None:
         self.rebuild()
+        self.apply_style()
         cache_static_items(self.graphics.scene())
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -398,8 +434,11 @@ class PlotView(QWidget):
             self.refresh("show")
 
     def _finish_init(self) -> None:
-        """End of a subclass's __init__: build, style and fill the items once."""
+        """End of a subclass's __init__: build, style and fill the items once (a plot made hidden inside a shown
+        window, in a background tab, fills them when it is shown)."""
         self.graphics.setBackground(self.theme.panel)
         self._rebuild()
-        self.apply_style()
-        self.refresh("reset")
+        if self._deferred():
+            self._stale = True
+        else:
+            self.refresh("reset")

@@ -25,6 +25,7 @@ from .base import (
     TidyLogAxis,
     label_style,
     pen_width,
+    plot_item,
     steady_range,
     style_axes,
     style_legend,
@@ -121,7 +122,7 @@ class SeriesPlot(PlotView):
 
     def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(controller, theme, parent)
-        self.plot: pg.PlotItem = self.graphics.addPlot(axisItems={"left": TidyLogAxis("left")})
+        self.plot: pg.PlotItem = plot_item(self.graphics, axisItems={"left": TidyLogAxis("left")})
         self.plot.showGrid(x=True, y=True, alpha=0.12)
         # The plot's clip/downsampling modes (its context menu shows them) apply to the curves while the
         # user has zoomed or panned (_match_view_work).
@@ -204,7 +205,6 @@ class SeriesPlot(PlotView):
         self._shown_furthest = -1
         self._y_range = self._view_range = None
         self._match_view_work()
-        self.apply_style()
 
     def refresh(self, kind: str) -> None:
         stepper = self.controller.stepper
