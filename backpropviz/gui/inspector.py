@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,12 +50,13 @@ from ..engine.equations import (
 from .controller import Controller
 from .plots.base import cache_static_items, next_level
 from .plots.fast_image import FastImageItem
+from .refresh import Refresher
 from .static_label import StaticLabel
 from .theme import DIVERGING_LUT, LIGHT, Theme, image_values, lut_position, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
 FIT_ROWS = 32  # rows measured to fit a column's width to its numbers
-REFRESH_MS_WHILE_PLAYING = 100  # during Play the inspector redraws at most ten times a second
+PLAY_RATE = 10.0  # during Play the inspector redraws at most ten times a second
 HEATMAP_HEIGHT = 150
 EDITABLE = ("W", "b")
 ValueRole = Qt.ItemDataRole.UserRole  # the entry as a Python float, for tests and tools
@@ -380,7 +381,6 @@ class Inspector(QWidget):
         self._scale = 1.0
         self._quantity, self._layer = "W", 1
         self._entry = (0, 0)
-        self._dirty = False
         self._fitted = b""  # width_signature of the page when its columns were last fitted
         self._drawn: np.ndarray | None = None  # a copy of the values the table and heatmap show
         self._pixels = np.empty((0, 0), dtype=np.float32)  # the heatmap's image of them
@@ -392,10 +392,7 @@ class Inspector(QWidget):
         # opaque: a label or the table repainting at a step stops here instead of painting the dock's frame
         # and title behind it again
         self.setAutoFillBackground(True)
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.setInterval(REFRESH_MS_WHILE_PLAYING)
-        self._throttle.timeout.connect(self._refresh)
+        self.refresher = Refresher(self, lambda _kind: self._refresh(), PLAY_RATE)
         controller.changed.connect(self._on_changed)
         controller.rebuilt.connect(self._on_rebuilt)
         controller.playingChanged.connect(self._on_playing_changed)
@@ -675,19 +672,13 @@ class Inspector(QWidget):
     def _on_changed(self, kind: Change) -> None:
         if self._message_kind == "error":
             self._clear_message()  # an edit message is about the state before this change
-        if self._controller.playing:
-            # During Play: redraw at most every REFRESH_MS, and not at all while hidden.
-            if not self.isVisible():
-                self._dirty = True
-            elif not self._throttle.isActive():
-                self._throttle.start()
-            return
-        self._refresh()
+        # during Play: redraw at most PLAY_RATE times a second, and not at all while hidden
+        playing = self._controller.playing
+        self.refresher.request(kind, throttle=playing, defer_hidden=playing)
 
     def _on_playing_changed(self, playing: bool) -> None:
         if not playing:
-            self._throttle.stop()
-            self._refresh()
+            self.refresher.now(Change.RUN)
 
     def _on_rebuilt(self) -> None:
         """A new network: show the same quantity if its layer still exists, else W1."""
@@ -698,12 +689,10 @@ class Inspector(QWidget):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
-        if self._dirty:
-            self._refresh()
+        self.refresher.shown()
 
     def _refresh(self) -> None:
         """Read the quantity's live values and update every part in place."""
-        self._dirty = False
         stepper = self._controller.stepper
         quantity, layer = self._quantity, self._layer
         i, j = self._entry

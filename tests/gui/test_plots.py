@@ -463,14 +463,14 @@ def test_boundary_uses_the_standardised_inputs(qtbot):
 def test_heatmaps_refresh_at_most_fifteen_times_a_second_during_play(qtbot, controller, monkeypatch):
     view = WeightHeatmaps(controller, LIGHT)
     qtbot.addWidget(view)
-    view.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last refresh
+    view.refresher.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last refresh
     controller.run(1)  # not playing: at once
     image = view.cells[0].W.image
     assert np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6)
     monkeypatch.setattr(Controller, "playing", property(lambda self: True))
     controller.run(3)  # a Play frame: skipped, a timer catches up
     assert not np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-9)
-    assert view._throttle.isActive() and view._throttle.interval() <= 1000 / 15 + 1
+    assert view.refresher.timer.isActive() and view.refresher.timer.interval() <= 1000 / 15 + 1
     qtbot.waitUntil(lambda: np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6), timeout=2000)
     controller.step_forward()  # anything but a Play frame shows at once
     assert np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6)
@@ -479,14 +479,14 @@ def test_heatmaps_refresh_at_most_fifteen_times_a_second_during_play(qtbot, cont
 def test_boundary_throttles_during_play(qtbot, controller, monkeypatch):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
-    boundary.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last computation
+    boundary.refresher.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last computation
     controller.run(1)  # not playing: asked for at once
     qtbot.waitUntil(lambda: boundary.up_to_date)
     first = boundary.recomputations
     monkeypatch.setattr(Controller, "playing", property(lambda self: True))
     controller.run(1)  # a Play frame: skipped, a timer catches up
-    assert boundary.recomputations == first and boundary._throttle.isActive()
-    assert boundary._throttle.interval() <= 1000 / 15 + 1  # never longer than one frame at 15/s
+    assert boundary.recomputations == first and boundary.refresher.timer.isActive()
+    assert boundary.refresher.timer.interval() <= 1000 / 15 + 1  # never longer than one frame at 15/s
     qtbot.waitUntil(lambda: boundary.recomputations == first + 1, timeout=2000)
     assert boundary.image.image[50, 50] == pytest.approx(grid_value(boundary, 50, 50), rel=1e-5)
 

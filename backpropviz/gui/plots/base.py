@@ -11,13 +11,11 @@ from __future__ import annotations
 import importlib
 import math
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
 from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.changes import Change
 from ..controller import Controller
+from ..refresh import Refresher
 from ..theme import Theme, scaled_font
 
 # Kinds of controller.changed after which the per-iteration series only grew (or stayed, or lost their
@@ -329,13 +329,9 @@ class PlotView(QWidget):
         self.controller = controller
         self.theme = theme
         self.scale = 1.0
-        self._stale = False
         self._needs_rebuild = False
-        self.clock = time.perf_counter  # the throttle's clock (a test may freeze it)
-        self._last_refresh = -math.inf
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.timeout.connect(lambda: self._refresh_now("run"))
+        # at most play_rate redraws a second during Play; hidden in a shown window: once shown (refresh.py)
+        self.refresher = Refresher(self, self.refresh, self.play_rate or math.inf)
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
@@ -391,31 +387,14 @@ class PlotView(QWidget):
         return export_item(self.export_target(), path)
 
     # ----------------------------------------------------------------- wiring
-    def _deferred(self) -> bool:
-        """Hidden inside a shown window (background tab, closed dock): do the work when shown."""
-        return not self.isVisible() and self.window().isVisible()
-
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         self.note_change(kind)
-        if self._deferred():
-            self._stale = True
-            return
-        if self.play_rate and kind == "run" and self.controller.playing:
-            period = 1.0 / self.play_rate
-            wait = min(self._last_refresh + period - self.clock(), period)
-            if wait > 0:
-                if not self._throttle.isActive():
-                    self._throttle.start(int(wait * 1000) + 1)
-                return
-        self._refresh_now(kind)
-
-    def _refresh_now(self, kind: str) -> None:
-        self._last_refresh = self.clock()
-        self.refresh(kind)
+        playing_frame = kind == Change.RUN and self.controller.playing
+        self.refresher.request(kind, throttle=self.play_rate is not None and playing_frame)
 
     def _on_rebuilt(self) -> None:
-        if self._deferred():
-            self._needs_rebuild = self._stale = True
+        if self.refresher.hidden():
+            self._needs_rebuild = self.refresher.stale = True
             return
         self._rebuild()
 
@@ -429,16 +408,11 @@ class PlotView(QWidget):
         if self._needs_rebuild:
             self._needs_rebuild = False
             self._rebuild()
-        if self._stale:
-            self._stale = False
-            self.refresh("show")
+        self.refresher.shown()
 
     def _finish_init(self) -> None:
         """End of a subclass's __init__: build, style and fill the items once (a plot made hidden inside a shown
         window, in a background tab, fills them when it is shown)."""
         self.graphics.setBackground(self.theme.panel)
         self._rebuild()
-        if self._deferred():
-            self._stale = True
-        else:
-            self.refresh("reset")
+        self.refresher.request(Change.RESET)
