@@ -29,7 +29,7 @@ from backpropviz.gui.plots.contour import contour_segments
 from backpropviz.gui.plots.curves import DECIMATE_ABOVE, trend_reach
 from backpropviz.gui.plots.decimate import MAX_BINS, PeakDecimator
 from backpropviz.gui.plots.fast_image import FastImageItem
-from backpropviz.gui.plots.grid_thread import GridJob, grid_probabilities
+from backpropviz.gui.plots.grid_thread import GridComputation, grid_probabilities
 from backpropviz.gui.plots.heatmaps import MAX_IMAGE_SIDE, diverging_map
 from backpropviz.gui.theme import DARK, LIGHT, format_number
 
@@ -513,7 +513,7 @@ def test_after_a_step_the_boundary_shows_the_current_network(qtbot, controller):
 def held(monkeypatch):
     """Computations of the boundary that do not start: a test finishes them (``run``) when it wants."""
     computations = []
-    monkeypatch.setattr(GridJob, "start", lambda self: computations.append(self))
+    monkeypatch.setattr(GridComputation, "start", lambda self: computations.append(self))
     return computations
 
 
@@ -528,7 +528,7 @@ def test_a_result_asked_for_before_a_reset_is_never_shown(qtbot, controller, hel
     late = held[0]
     values_200 = grid_probabilities(late.request)  # … which the thread computes …
     controller.reset()  # … while the run goes back to its start
-    late.succeeded.emit((late.request, values_200, 0.01))  # then it arrives: dropped
+    late.computed.emit(late.request, values_200, 0.01)  # then it arrives: dropped
     assert np.array_equal(boundary.image.image, shown_100) and boundary.shown_iteration == 100
     qtbot.waitUntil(lambda: boundary.image.opacity() < 1)  # the image of iteration 100 no longer fits: dimmed
     qtbot.waitUntil(lambda: len(held) == 2)  # the initial parameters' boundary was asked for
@@ -558,7 +558,7 @@ def test_a_new_run_drops_what_was_computed_for_the_old_one(qtbot, controller, he
     values = grid_probabilities(late.request)
     dataset = controller.dataset
     controller.set_dataset(Dataset.from_arrays(dataset.X_all * 3.0, dataset.Y_all))  # θ₀ again, another grid
-    late.succeeded.emit((late.request, values, 0.01))
+    late.computed.emit(late.request, values, 0.01)
     assert boundary.shown_iteration is None  # nothing of the old grid is shown
     qtbot.waitUntil(lambda: len(held) == 1)
     held.pop().run()

@@ -35,7 +35,7 @@ from ..theme import Theme
 from .base import PlotView, pen_width, plot_item, style_axes
 from .contour import contour_segments
 from .fast_image import FastImageItem
-from .grid_thread import GridJob, GridRequest
+from .grid_thread import GridComputation, GridRequest
 
 GRID = 120  # points per side of the grid for nets that are cheap to evaluate
 MIN_GRID = 32  # ... and for the costliest (6 × 1,024 units: ~0.2 s on one core here)
@@ -361,12 +361,11 @@ class DecisionBoundary(PlotView):
             return
         self._asked = GridRequest(stepper.net, theta.copy(), self._grid_net, self.epoch, stepper.iteration)
         self._busy = True
-        job = GridJob(self._asked)
-        job.succeeded.connect(self._on_computed)
-        job.start()
+        computation = GridComputation(self._asked)
+        computation.computed.connect(self._on_computed)
+        computation.start()
 
-    def _on_computed(self, result: tuple[GridRequest, np.ndarray | None, float]) -> None:
-        request, values, seconds = result
+    def _on_computed(self, request: GridRequest, values: np.ndarray | None, seconds: float) -> None:
         self._busy = False
         if values is not None and self._fits(request):
             self._shown = request
