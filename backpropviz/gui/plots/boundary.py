@@ -50,6 +50,10 @@ FORWARD_KINDS = frozenset({Change.STEP, Change.RUN, Change.ITERATION, Change.LEA
 # Changes that leave θ as it was (so do micro-steps other than the Update).
 KEEPING_KINDS = frozenset({Change.LEARNING_RATE, Change.PLANTED_BUG})
 MARGIN = 0.08  # of the data's range, on each side
+# The grid is made anew when the view's shape changes by more than this share (a new computation, a new image),
+# RESHAPE_MS after the last resize.
+REGRID_SHARE = 0.1
+RESHAPE_MS = 150
 REMOVE_REACH_PX = 24  # ctrl-click removes the nearest point only if it is this close on screen
 MESSAGE_MS = 6000
 # Aspect ratio 1 (the flower looks like a flower) unless the features' ranges differ this much.
@@ -95,14 +99,29 @@ def grid_size(layer_dims: Sequence[int]) -> int:
     return int(min(GRID, max(MIN_GRID, math.sqrt(GRID_BUDGET_MACS / max(macs, 1)))))
 
 
-def grid_axes(X_all: np.ndarray, size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
-    """Grid coordinates along each feature: the data's range plus a margin (never empty)."""
-    axes = []
+def grid_axes(X_all: np.ndarray, size: int = GRID, aspect: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Grid coordinates along each feature: the data's range plus a margin (never empty). With ``aspect`` (the
+    view's width / height in pixels, its scales locked 1:1) the shorter side is widened about its centre to
+    that shape, so the boundary fills the whole view instead of leaving empty bands beside the data."""
+    bounds = []
     for row in X_all[:2]:
         low, high = (float(row.min()), float(row.max())) if row.size else (-1.0, 1.0)
         span = high - low if high > low else max(abs(high), 1.0)
-        axes.append(np.linspace(low - MARGIN * span, high + MARGIN * span, size))
-    return axes[0], axes[1]
+        bounds.append([low - MARGIN * span, high + MARGIN * span])
+    if aspect is not None and aspect > 0:
+        (x0, x1), (y0, y1) = bounds
+        width, height = x1 - x0, y1 - y0
+        axis, wanted = (0, height * aspect) if width < height * aspect else (1, width / aspect)
+        centre, half = sum(bounds[axis]) / 2, wanted / 2
+        bounds[axis] = [centre - half, centre + half]
+    return np.linspace(*bounds[0], size), np.linspace(*bounds[1], size)
+
+
+def locked_aspect(X_all: np.ndarray) -> bool:
+    """Whether the features' scales are kept 1:1 (the flower looks like a flower): unless their ranges differ
+    more than MAX_LOCKED_ASPECT times."""
+    spans = [float(np.ptp(row)) if row.size else 0.0 for row in X_all[:2]]
+    return min(spans) > 0 and max(spans) / min(spans) <= MAX_LOCKED_ASPECT
 
 
 class DecisionBoundary(PlotView):
@@ -130,6 +149,11 @@ class DecisionBoundary(PlotView):
         self._dim.setSingleShot(True)
         self._dim.setInterval(STALE_DIM_MS)
         self._dim.timeout.connect(self._dim_if_stale)
+        self._grid_aspect: float | None = None  # the view's shape the grid was made for (None: the data's)
+        self._reshape = QTimer(self)
+        self._reshape.setSingleShot(True)
+        self._reshape.setInterval(RESHAPE_MS)
+        self._reshape.timeout.connect(self._regrid_if_reshaped)
         self.recomputations = 0  # images shown
         # Asked before an edit throws training away (controller.has_progress); False cancels the edit.
         # The main window may set it to a confirmation dialog.
@@ -258,8 +282,26 @@ class DecisionBoundary(PlotView):
             )
             return
         self.stack.setCurrentWidget(self.graphics)
-        self.resolution = size = grid_size(self.controller.stepper.net.layer_dims)
-        self.grid_x, self.grid_y = grid_axes(dataset.X_all, size)
+        self.resolution = grid_size(self.controller.stepper.net.layer_dims)
+        self._make_grid()
+        for split, X, Y in (("train", dataset.X, dataset.Y), ("test", dataset.X_test, dataset.Y_test)):
+            raw = raw_points(dataset, X)
+            for label in (0, 1):
+                chosen = Y[0] == label
+                self.points[(split, label)].setData(x=raw[0, chosen], y=raw[1, chosen])
+
+    def _view_aspect(self) -> float | None:
+        """The plot area's width / height in pixels while its scales are locked 1:1 (else None: it stretches)."""
+        size = self.plot.vb.size()
+        if not self.plot.vb.state["aspectLocked"] or size.width() < 10 or size.height() < 10:
+            return None
+        return size.width() / size.height()
+
+    def _make_grid(self) -> None:
+        """The grid over what the view shows (grid_axes), its image reset to A = 0.5 until computed."""
+        dataset, size = self.controller.dataset, self.resolution
+        self._grid_aspect = self._view_aspect()
+        self.grid_x, self.grid_y = grid_axes(dataset.X_all, size, self._grid_aspect)
         gx, gy = np.meshgrid(self.grid_x, self.grid_y, indexing="ij")
         self._grid_net = dataset.transform(np.stack([gx.reshape(-1), gy.reshape(-1)]))
         dx, dy = self.grid_x[1] - self.grid_x[0], self.grid_y[1] - self.grid_y[0]
@@ -269,14 +311,17 @@ class DecisionBoundary(PlotView):
         # covers the grid, so the view's range does not jump when it comes.
         self._values = np.full((size, size), 0.5, dtype=np.float32)
         self._show_values()
-        spans = (self.grid_x[-1] - self.grid_x[0], self.grid_y[-1] - self.grid_y[0])
-        self.plot.setAspectLocked(max(spans) / min(spans) <= MAX_LOCKED_ASPECT, 1.0)
-        self.plot.enableAutoRange()  # the image covers the data: auto-range shows exactly it
-        for split, X, Y in (("train", dataset.X, dataset.Y), ("test", dataset.X_test, dataset.Y_test)):
-            raw = raw_points(dataset, X)
-            for label in (0, 1):
-                chosen = Y[0] == label
-                self.points[(split, label)].setData(x=raw[0, chosen], y=raw[1, chosen])
+        self.plot.setAspectLocked(locked_aspect(dataset.X_all), 1.0)
+        self.plot.enableAutoRange()  # the image covers the view's shape: auto-range shows exactly it
+
+    def _regrid_if_reshaped(self) -> None:
+        """After a resize: a new grid when the view's shape left the grid's by more than REGRID_SHARE."""
+        aspect, current = self._view_aspect(), self._grid_aspect
+        if not (self.available and self.isVisible()) or aspect is None:
+            return
+        if current is None or abs(math.log(aspect / current)) > math.log(1 + REGRID_SHARE):
+            self._make_grid()
+            self._ask()
 
     def note_change(self, kind: str) -> None:
         if kind not in FORWARD_KINDS:
@@ -334,6 +379,7 @@ class DecisionBoundary(PlotView):
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._fit_hint()
+        self._reshape.start()  # a drag of the dock's edge sends many: the grid follows once it settles
 
     def _fit_hint(self) -> None:
         """The click hint only where the options row has room for it (the tooltip says it too)."""
