@@ -94,12 +94,16 @@ def units_text(dims: list[int], i: int) -> str:
 
 
 # --------------------------------------------------------------------------------------------- planning
+# The Output box's footer at its widest: the accuracy of an earlier iteration says which (scene_items.py).
+ACCURACY_ROOM = "accuracy 100.0% (it. 00000)"
+
+
 def plan_columns(dims: list[int], activations: list[str], m: int, fonts: Fonts, compact: bool) -> Plan:
     """What every column holds and how big it is."""
     L = len(dims) - 1
     upper, lower = _thumb_specs(dims, m, THUMB_W_COMPACT if compact else THUMB_W)
     titles = ["Input"] + [f"Layer {l}" for l in range(1, L + 1)] + ["Output"]
-    footers = [f"m = {m}", *activations, "accuracy 100.0%"]
+    footers = [f"m = {m}", *activations, ACCURACY_ROOM]
     unit_texts = [units_text(dims, i) for i in range(L + 2)]
     s = fonts.scale
     widths = []
