@@ -88,6 +88,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.exec()
 
 
+def _wait_for(app, done, seconds: float = 3.0) -> None:
+    """Process events until ``done()`` or ``seconds`` have passed."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
 def _screenshot(app, window, args: argparse.Namespace) -> int:
     """Build the window, train ``--iterations``, take ``--steps`` micro-steps, save a PNG of it."""
     window.show()
@@ -101,6 +111,7 @@ def _screenshot(app, window, args: argparse.Namespace) -> int:
         window.controller.step_forward()
     for _ in range(3):  # let layouts settle and the views paint
         app.processEvents()
+    _wait_for(app, lambda: window.plots.boundary.up_to_date)  # computed off the window's thread
     saved = window.grab().save(args.screenshot)
     window.close()
     if not saved:

@@ -511,9 +511,11 @@ def test_after_a_step_the_boundary_shows_the_current_network(qtbot, controller):
 
 @pytest.fixture
 def held(monkeypatch):
-    """Computations of the boundary that do not start: a test finishes them (``run``) when it wants."""
+    """Computations of the boundary that do not start: a test finishes them (``run``) when it wants. The grid
+    keeps the data's shape (a view that reshapes it asks for computations of its own, at its own time)."""
     computations = []
     monkeypatch.setattr(GridComputation, "start", lambda self: computations.append(self))
+    monkeypatch.setattr(DecisionBoundary, "_regrid_if_reshaped", lambda self: None)
     return computations
 
 
@@ -763,3 +765,18 @@ def test_a_plots_view_menu_is_made_on_the_first_right_click(qtbot, controller):
     qtbot.waitUntil(lambda: view.menu is not None and view.menu.isVisible())
     assert "View All" in [action.text() for action in view.menu.actions()]
     view.menu.close()
+
+
+def test_the_boundary_fills_its_view_without_empty_bands(qtbot, controller):
+    def filled() -> bool:
+        (x0, x1), (y0, y1) = boundary.plot.vb.viewRange()
+        rect = boundary.image.mapRectToParent(boundary.image.boundingRect())
+        covered_x = min(rect.right(), x1) - max(rect.left(), x0)
+        covered_y = min(rect.bottom(), y1) - max(rect.top(), y0)
+        return covered_x >= 0.97 * (x1 - x0) and covered_y >= 0.97 * (y1 - y0)
+
+    boundary = shown(qtbot, DecisionBoundary(controller, LIGHT), (900, 320))  # a wide dock: the flower is round
+    qtbot.waitUntil(lambda: boundary.up_to_date and filled())
+    boundary.resize(360, 600)  # a tall one
+    qtbot.waitUntil(lambda: boundary.up_to_date and filled())
+    assert_shows_the_network(boundary)

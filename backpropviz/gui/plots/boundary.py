@@ -25,7 +25,7 @@ import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QWidget
 
 from ...engine.changes import Change
@@ -320,6 +320,8 @@ class DecisionBoundary(PlotView):
         if not (self.available and self.isVisible()) or aspect is None:
             return
         if current is None or abs(math.log(aspect / current)) > math.log(1 + REGRID_SHARE):
+            if self._asked is not None:
+                self._asked.cancelled = True  # its grid is gone: stop it early
             self._make_grid()
             self._ask()
 
@@ -381,6 +383,10 @@ class DecisionBoundary(PlotView):
         self._fit_hint()
         self._reshape.start()  # a drag of the dock's edge sends many: the grid follows once it settles
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._reshape.start()  # its shape may have changed while hidden
+
     def _fit_hint(self) -> None:
         """The click hint only where the options row has room for it (the tooltip says it too)."""
         margins = self.options_layout.contentsMargins()
@@ -396,7 +402,8 @@ class DecisionBoundary(PlotView):
         stepper = self.controller.stepper
         theta = stepper.net.theta
         asked = self._asked
-        if asked is not None and not asked.cancelled and same_values(asked.theta, theta):
+        current = asked is not None and not asked.cancelled and asked.grid is self._grid_net
+        if current and same_values(asked.theta, theta):
             return
         if self._shown is not None and not self._fits(self._shown) and not self._dim.isActive():
             self._dim.start()
