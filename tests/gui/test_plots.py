@@ -780,3 +780,40 @@ def test_the_boundary_fills_its_view_without_empty_bands(qtbot, controller):
     boundary.resize(360, 600)  # a tall one
     qtbot.waitUntil(lambda: boundary.up_to_date and filled())
     assert_shows_the_network(boundary)
+
+
+def test_axes_keep_to_what_their_quantity_can_be_and_start_afresh_after_reset(qtbot, controller):
+    cost = shown(qtbot, CostPlot(controller, LIGHT))
+    accuracy = shown(qtbot, AccuracyPlot(controller, LIGHT))
+    controller.run(400)
+    (_, _), (low, _) = cost.plot.vb.viewRange()
+    assert low >= 0  # no cost below 0
+    (_, _), (low, high) = accuracy.plot.vb.viewRange()
+    assert low >= 0 and high <= 100
+    controller.run(2000)  # the cost falls well below where it started
+    before = cost.plot.vb.viewRange()[1]
+    controller.reset()
+    controller.run(3)
+    after = cost.plot.vb.viewRange()[1]
+    assert after != before and after[0] > 0.5  # around 0.69 again, not the old range down to ~0.2
+
+
+def test_a_narrow_log_range_still_labels_its_ticks(qtbot, controller):
+    cost = shown(qtbot, CostPlot(controller, LIGHT))
+    cost.set_log_y(True)
+    controller.run(60)  # the flower's cost from 0.693 to about 0.63: no 1-2-5 value inside
+    QApplication.processEvents()
+    axis = cost.plot.getAxis("left")
+    low, high = axis.range
+    ticks = axis.tickValues(low, high, axis.height())
+    labels = [text for _, values in ticks for text in axis.tickStrings(values, 1.0, 1.0) if text]
+    assert len(labels) >= 2, labels
+
+
+def test_a_divergence_turns_the_cost_axis_logarithmic(qtbot, controller):
+    cost = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.set_learning_rate(10.0)
+    controller.apply_settings(ModelSettings(hidden=(HiddenLayer(4, "relu"),), seed=1, learning_rate=10.0))
+    controller.run(100)
+    assert controller.report is not None
+    assert cost.log_y and cost.log_check.isChecked()

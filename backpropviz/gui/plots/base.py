@@ -295,19 +295,51 @@ def power_text(value: float) -> str:
 
 class TidyLogAxis(pg.AxisItem):
     """An axis whose log mode labels only as many ticks as fit: 1…9 within a decade, 1-2-5 over a
-    couple of decades, decades only beyond (pyqtgraph labels every minor tick, which overlap)."""
+    couple of decades, decades only beyond (pyqtgraph labels every minor tick, which overlap). A range
+    too narrow for two of those (a cost between 0.61 and 0.69) gets round ticks of its own, so the labels
+    always cover the data."""
+
+    FEW = 2  # fewer labelled ticks than this: round ones in the axis's own units instead
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fine: frozenset[float] = frozenset()  # the round ticks of a narrow range, where they are used
+
+    def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: list) -> list:
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        keep = self._kept_mantissas(maxVal - minVal)
+        labelled = [v for _, values in ticks for v in values if self._mantissa(v, keep) is not None]
+        if len(labelled) >= self.FEW:
+            self._fine = frozenset()
+            return ticks
+        low, high = 10.0**minVal, 10.0**maxVal
+        step = nice_ceiling((high - low) / 4)
+        fine = [k * step for k in range(math.ceil(low / step), math.floor(high / step) + 1) if k > 0]
+        self._fine = frozenset(math.log10(v) for v in fine)
+        return [(None, sorted(self._fine))]
+
+    @staticmethod
+    def _kept_mantissas(span: float) -> set[int]:
+        return set(range(1, 10)) if span < 1.0 else {1, 2, 5} if span < 2.2 else {1}
+
+    @staticmethod
+    def _mantissa(v: float, keep: set[int]) -> int | None:
+        """The whole mantissa of 10^v if it is one of ``keep``, else None."""
+        exponent = math.floor(v + 1e-9)
+        mantissa = 10.0 ** (v - exponent)
+        whole = round(mantissa)
+        return whole if whole in keep and abs(mantissa - whole) < 1e-6 * whole else None
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         low, high = sorted(self.range)
-        span = high - low
-        keep = set(range(1, 10)) if span < 1.0 else {1, 2, 5} if span < 2.2 else {1}
+        keep = self._kept_mantissas(high - low)
         strings = []
         for v in values:
-            exponent = math.floor(v + 1e-9)
-            mantissa = 10.0 ** (v - exponent)
-            whole = round(mantissa)
-            labelled = whole in keep and abs(mantissa - whole) < 1e-6 * whole
-            strings.append(power_text(whole * 10.0**exponent * scale) if labelled else "")
+            if v in self._fine:
+                strings.append(f"{10.0**v * scale:.3g}")
+                continue
+            whole = self._mantissa(v, keep)
+            strings.append(power_text(whole * 10.0 ** math.floor(v + 1e-9) * scale) if whole else "")
         return strings
 
 
