@@ -108,3 +108,27 @@ def test_settings_feedback_and_apply_stay_in_sight(qtbot, window, width, height)
     for widget in (panel.message, panel.apply_button):
         top_left = widget.mapTo(page, widget.rect().topLeft())
         assert widget.isVisible() and top_left.y() >= 0 and top_left.y() + widget.height() <= page.height()
+
+
+WINDOWED_PX = {"title": 13, "caption": 12, "shape": 10}
+PRESENTER_PX = {"title": 22, "caption": 18, "shape": 14}
+LEGIBLE_CASES = [(1280, 720, False), (1280, 720, True), (1920, 1080, True)]
+
+
+@pytest.mark.parametrize("net", ["flower", "deep_sigmoid"])
+@pytest.mark.parametrize(("width", "height", "presenter"), LEGIBLE_CASES)
+def test_the_diagram_text_is_legible_on_the_screens_of_a_classroom(qtbot, window, net, width, height, presenter):
+    """On-screen text = font pixels × the view's scale, measured on the real window's diagram."""
+    if net == "deep_sigmoid":
+        from backpropviz.engine.presets import DEEP_SIGMOID
+
+        assert window.open_preset(DEEP_SIGMOID)
+    at_size(qtbot, window, width, height, presenter)
+    wanted = PRESENTER_PX if presenter else WINDOWED_PX
+    window.controller.run(5)
+    for _ in range(4):  # through the forward pass into the backward one: the view follows, the sizes hold
+        window.step_action.trigger()
+        QApplication.processEvents()
+        sizes = window.network_view.on_screen_text_px()
+        for role, least in wanted.items():
+            assert sizes[role] >= least, (role, sizes)
