@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import Network
+from .ops import Op
 
 # Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
 LOGIT_LIMIT = 709.0
@@ -29,9 +30,9 @@ LOGIT_LIMIT = 709.0
 DOT_SIZE_LIMIT = 8192
 
 
-def _sum(flat: np.ndarray, ones: np.ndarray) -> float:
-    """Σ flat (one of the checks' quantities: finite or not), by the fastest call for its size."""
-    return (np.dot(flat, ones) if flat.size < DOT_SIZE_LIMIT else flat.sum()).item()
+def _sum(flat: np.ndarray) -> Op:
+    """Σ flat (one of the checks' quantities: finite or not) as a call, the fastest one for its size."""
+    return (np.dot, (flat, np.ones_like(flat))) if flat.size < DOT_SIZE_LIMIT else (np.add.reduce, (flat,))
 
 
 @dataclass
@@ -68,26 +69,27 @@ class DivergenceChecks:
     def __init__(self, net: Network) -> None:
         self.net = net
         self.L = net.L
-        self._flat_Z = [np.empty(0)] + [Z.reshape(-1) for Z in net.Z[1:]]
-        self._ones = [np.ones(Z.size, net.dtype) for Z in self._flat_Z]
-        self._logits = self._flat_Z[net.L]
-        self._hidden = list(zip(self._flat_Z[1 : net.L], self._ones[1 : net.L], strict=True))
-        self._theta_ones = np.ones(net.theta.size, net.dtype)
+        self._logits = net.Z[net.L].reshape(-1)
+        self._Z_sums = [_sum(np.empty(0))] + [_sum(Z.reshape(-1)) for Z in net.Z[1:]]
+        self._hidden_sums = self._Z_sums[1 : net.L]
+        self._theta_sum = _sum(net.theta)
 
     def forward_clean(self, J: float) -> bool:
         """Whether F1 … FL and the Cost of the iteration the buffers hold pass their exact checks, tested
         cheaply: J finite, Σ Z[L]² ≤ 709² (finite and in exp's range) and each hidden Z's sum finite.
         False means: ask ``after_forward`` and ``after_cost``."""
         logits = self._logits
-        return (
-            math.isfinite(J)
-            and np.dot(logits, logits) <= LOGIT_LIMIT**2
-            and all(math.isfinite(_sum(Z, ones)) for Z, ones in self._hidden)
-        )
+        if not (math.isfinite(J) and np.dot(logits, logits) <= LOGIT_LIMIT**2):
+            return False
+        for function, args in self._hidden_sums:  # noqa: SIM110 - no generator: this runs every iteration
+            if not math.isfinite(function(*args)):
+                return False
+        return True
 
     def theta_finite(self) -> bool:
         """The Update's check of θ: its sum finite."""
-        return math.isfinite(_sum(self.net.theta, self._theta_ones))
+        function, args = self._theta_sum
+        return math.isfinite(function(*args))
 
     def forward_report(self, J: float, iteration: int) -> DivergenceReport | None:
         """F1 … FL's and the Cost's exact checks, in their order, on the buffers of ``iteration``."""
@@ -106,7 +108,8 @@ class DivergenceChecks:
         Z = self.net.Z[l]
         if l == self.L:
             return self._check_logits(Z, iteration)
-        if not math.isfinite(_sum(self._flat_Z[l], self._ones[l])):
+        function, args = self._Z_sums[l]
+        if not math.isfinite(function(*args)):
             count = _count(Z, "that are NaN or infinite")
             if count[0] == 0:
                 count = (Z.size, Z.size, "whose sum overflows float64")

@@ -38,6 +38,8 @@ class Records(Series):
         self._grad = np.empty((batch, size))
         self._squares = np.empty((batch, size))
         self._rows = np.full((batch, self.width), np.nan)
+        self._J = self._rows[:, 0].copy()
+        self._batch = batch
         self._start = 0  # row of the first staged iteration
         self._staged = 0
         self._A_L = net.A[net.L].reshape(-1)
@@ -50,15 +52,14 @@ class Records(Series):
         """Record iteration t (= the table's length, the next row) from the network's buffers as they are
         before its Update."""
         k = self._staged
-        if k == len(self._rows) or (k and t != self._start + k):
+        if k == self._batch or (k and t != self._start + k):
             self.flush()
             k = 0
         if k == 0:
             self._start = t
-        row = self._rows[k]
-        row[0] = J
+        self._J[k] = J
         if test is not None:
-            row[2], row[3] = test
+            self._rows[k, 2:4] = test
         np.copyto(self._A[k], self._A_L)
         np.copyto(self._grad[k], self.net.grad)
         self._staged = k + 1
@@ -70,6 +71,7 @@ class Records(Series):
             return
         self._staged = 0
         rows, A, grad, squares = self._rows[:k], self._A[:k], self._grad[:k], self._squares[:k]
+        rows[:, 0] = self._J[:k]
         np.greater(A, 0.5, out=A)
         # Σ of ±1 and 0: whole numbers, exact in any order
         rows[:, 1] = (self._negatives + A @ self._sign) / self.net.m

@@ -293,7 +293,7 @@ class Stepper:
         staged before the Update), the new iterations' forward passes tested cheaply every iteration and θ
         at keyframes and at the end (divergence.py); a failed test replays with the exact checks.
         """
-        net, checks, keyframes = self.net, self._checks, self.keyframes
+        net, checks, keyframes, records = self.net, self._checks, self.keyframes, self.records
         self.caches_current = True
         unchecked = False  # whether θ has had new Updates since it was last found finite
         while self.iteration < target and self.report is None:
@@ -304,8 +304,9 @@ class Stepper:
             for function, args in net.iteration_backward_ops:
                 function(*args)
             new = t >= self.furthest
-            if new:
-                self._record_iteration(J)
+            if new:  # _record_iteration, inlined
+                records.stage(t, J, None if self.X_test is None else net.evaluate(self.X_test, self.Y_test))
+                self.furthest = t + 1
             for function, args in net.update_ops(self.learning_rate):
                 function(*args)
             if new:
