@@ -15,9 +15,15 @@ import numpy as np
 
 from .ops import Op, maximum, minimum, run
 
+Forward = Callable[[np.ndarray, np.ndarray], list[Op]]  # (Z, A) → the ops that write A
+Backward = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[Op]]  # (dA, Z, A, dZ) → ops writing dZ
+
+
 # exp(709.78) is the largest finite float64 exponential; clamping -Z there keeps 1/(1+exp(-Z))
 # warning-free while every finite course value is reproduced exactly.
 EXP_LIMIT = 709.0
+# tanh(20) is 1 to double precision; e^40 is far from overflowing
+TANH_EXP_LIMIT = 40.0
 LEAKY_SLOPE = 0.01
 
 
@@ -44,6 +50,38 @@ def sigmoid_backward_ops(dA: np.ndarray, Z: np.ndarray, A: np.ndarray, dZ: np.nd
 def tanh_ops(Z: np.ndarray, A: np.ndarray) -> list[Op]:
     """A = tanh(Z), by NumPy's tanh: the course's function."""
     return [(np.tanh, (Z, A))]
+
+
+def tanh_from_exp_ops(Z: np.ndarray, A: np.ndarray) -> list[Op]:
+    """A = tanh(Z) = 1 − 2 / (e^{2Z} + 1), within 1.5 units in the last place of 1 (3.3e-16) of NumPy's tanh
+    (so relatively coarser only for |Z| ≪ 1, where A is tiny). 2Z is clamped at 40, where tanh is 1 to
+    double precision, so that e^{2Z} never overflows; −inf gives −1, NaN stays NaN."""
+    return [
+        (np.multiply, (Z, 2.0, A)),
+        minimum(A, TANH_EXP_LIMIT, A),
+        (np.exp, (A, A)),
+        (np.add, (A, 1.0, A)),
+        (np.divide, (-2.0, A, A)),
+        (np.add, (A, 1.0, A)),
+    ]
+
+
+def tanh_is_vectorized() -> bool:
+    """Whether NumPy's float64 tanh has a SIMD loop on this CPU (its AVX-512 one; NumPy ≥ 2 can tell).
+    Elsewhere, e.g. on AVX2-only CPUs, it is a scalar loop several times slower than exp's."""
+    try:
+        from numpy.lib.introspect import opt_func_info
+    except ImportError:  # NumPy 1.x
+        return False
+    loops = opt_func_info(func_name="^tanh$").get("tanh", {})
+    current = loops.get("dd", {}).get("current", "")
+    return current.startswith("AVX512") or current == "X86_V4"
+
+
+# The engine's tanh, chosen once per process by what this CPU runs fastest, so that every path of a run
+# (and Play's worker, a child on the same machine) computes the same bits. The course adapters keep
+# NumPy's own (``tanh``), for the notebooks' digits.
+ENGINE_TANH_OPS: Forward = tanh_ops if tanh_is_vectorized() else tanh_from_exp_ops
 
 
 def tanh_backward_ops(dA: np.ndarray, Z: np.ndarray, A: np.ndarray, dZ: np.ndarray) -> list[Op]:
@@ -108,10 +146,6 @@ def tanh_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray, out: np.ndarray)
     return out
 
 
-Forward = Callable[[np.ndarray, np.ndarray], list[Op]]  # (Z, A) → the ops that write A
-Backward = Callable[[np.ndarray, np.ndarray, np.ndarray, np.ndarray], list[Op]]  # (dA, Z, A, dZ) → ops writing dZ
-
-
 @dataclass(frozen=True)
 class Activation:
     """A named pair: g(Z) and the rule that turns dA into dZ, as op lists (ops.py), plus the text the views
@@ -139,7 +173,7 @@ ACTIVATIONS: dict[str, Activation] = {
     "leaky_relu": Activation(
         "leaky_relu", leaky_relu_ops, leaky_relu_backward_ops, "max(0.01 Z, Z)", "1 if Z > 0 else 0.01"
     ),
-    "tanh": Activation("tanh", tanh_ops, tanh_backward_ops, "tanh(Z)", "1 − A²"),
+    "tanh": Activation("tanh", ENGINE_TANH_OPS, tanh_backward_ops, "tanh(Z)", "1 − A²"),
     "sigmoid": Activation("sigmoid", sigmoid_ops, sigmoid_backward_ops, "1 / (1 + e^−Z)", "A (1 − A)"),
     "linear": Activation("linear", identity_ops, identity_backward_ops, "Z", "1"),
 }
