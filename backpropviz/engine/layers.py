@@ -18,17 +18,21 @@ def linear_forward_ops(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray, Z: np.n
     return [(np.matmul, (W, A_prev, Z)), (np.add, (Z, b, Z))]
 
 
-def weight_gradient_ops(dZ: np.ndarray, A_prev: np.ndarray, dW: np.ndarray) -> list[Op]:
-    """dW = (1/m) dZ A_prevᵀ, shape (n_l, n_{l−1})."""
-    m = A_prev.shape[1]
-    return [(np.matmul, (dZ, A_prev.T, dW)), (np.multiply, (dW, 1.0 / m, dW))]
+def average_ops(total: np.ndarray, m: int) -> list[Op]:
+    """total := (1/m) · total, the last step of dW and db. A whole iteration takes it for every layer's dW
+    and db at once, on the flat gradient: the same multiplication of each entry, so the same bits."""
+    return [(np.multiply, (total, 1.0 / m, total))]
 
 
-def bias_gradient_ops(dZ: np.ndarray, db: np.ndarray) -> list[Op]:
-    """db = (1/m) Σ_columns dZ, shape (n_l, 1)."""
-    m = dZ.shape[1]
+def weight_gradient_ops(dZ: np.ndarray, A_prev: np.ndarray, dW: np.ndarray, average: bool = True) -> list[Op]:
+    """dW = (1/m) dZ A_prevᵀ, shape (n_l, n_{l−1}); without ``average`` only dZ A_prevᵀ (see average_ops)."""
+    return [(np.matmul, (dZ, A_prev.T, dW))] + (average_ops(dW, A_prev.shape[1]) if average else [])
+
+
+def bias_gradient_ops(dZ: np.ndarray, db: np.ndarray, average: bool = True) -> list[Op]:
+    """db = (1/m) Σ_columns dZ, shape (n_l, 1); without ``average`` only Σ_columns dZ (see average_ops)."""
     # np.add.reduce is np.sum without its Python wrapper: (array, axis, dtype, out, keepdims)
-    return [(np.add.reduce, (dZ, 1, None, db, True)), (np.multiply, (db, 1.0 / m, db))]
+    return [(np.add.reduce, (dZ, 1, None, db, True))] + (average_ops(db, dZ.shape[1]) if average else [])
 
 
 def input_gradient_ops(dZ: np.ndarray, W: np.ndarray, dA_prev: np.ndarray) -> list[Op]:

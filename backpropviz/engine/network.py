@@ -19,6 +19,7 @@ import numpy as np
 from .activations import Activation, get_activation, sigmoid_ops
 from .init import initialize
 from .layers import (
+    average_ops,
     bias_gradient_ops,
     gradient_step_ops,
     input_gradient,
@@ -208,14 +209,25 @@ class Network:
             self._build_backward_ops()
 
     def _build_backward_ops(self) -> None:
-        """Each B_l's calls with and without dA[l−1], and BL … B1 of a whole iteration (B1 without dA0)."""
+        """Each B_l's calls with and without dA[l−1], and BL … B1 of a whole iteration (B1 without dA0): the
+        same calls, except that the 1/m of every dW and db is one multiplication of the flat gradient at the
+        end (before the planted bug doubles its dW, as B_l does)."""
+        buffers = self._step_buffers
         self._backward_ops = {
-            (l, need): self._backward_layer_ops(l, need, self._step_buffers[(BACKWARD, l)])
+            (l, need): self._backward_layer_ops(l, need, buffers[(BACKWARD, l)])
             for l in self._layers
             for need in (False, True)
         }
-        self.iteration_backward_ops = [op for l in reversed(self._layers) for op in self._backward_ops[(l, l > 1)]]
+        sums = [self._backward_layer_ops(l, l > 1, buffers[(BACKWARD, l)], False) for l in reversed(self._layers)]
+        self.iteration_backward_ops = [op for ops in sums for op in ops] + average_ops(self.grad, self.m)
+        if self.planted_bug_layer is not None:
+            self.iteration_backward_ops += self._planted_bug_ops(self.dW[self.planted_bug_layer])
         self.iteration_forward_ops = [op for l in self._layers for op in self._forward_ops[l]]
+
+    @staticmethod
+    def _planted_bug_ops(dW: np.ndarray) -> list[Op]:
+        """The planted bug: dW := 2 dW."""
+        return [(np.multiply, (dW, 2.0, dW))]
 
     def _require_data(self) -> None:
         if self.X is None:
@@ -274,17 +286,20 @@ class Network:
         np.copyto(self.dAL_clipped, clipped)
         return self.dA[self.L]
 
-    def _backward_layer_ops(self, l: int, need_dA_prev: bool, into: Sequence[np.ndarray]) -> list[Op]:
-        """B_l's calls into ``into`` (``step_buffers`` order)."""
+    def _backward_layer_ops(
+        self, l: int, need_dA_prev: bool, into: Sequence[np.ndarray], average: bool = True
+    ) -> list[Op]:
+        """B_l's calls into ``into`` (``step_buffers`` order); without ``average`` dW and db are left as
+        sums, the bug unplanted (the whole iteration finishes them at once)."""
         dZ, dW, db, *dA_prev = into
         if l == self.L:
             ops = output_gradient_ops(self.A[l], self.Y, dZ)
         else:
             ops = self.g[l].backward_ops(self.dA[l], self.Z[l], self.A[l], dZ)
-        ops += weight_gradient_ops(dZ, self.A[l - 1], dW)
-        if l == self.planted_bug_layer:
-            ops.append((np.multiply, (dW, 2.0, dW)))
-        ops += bias_gradient_ops(dZ, db)
+        ops += weight_gradient_ops(dZ, self.A[l - 1], dW, average)
+        if l == self.planted_bug_layer and average:
+            ops += self._planted_bug_ops(dW)
+        ops += bias_gradient_ops(dZ, db, average)
         if need_dA_prev:
             ops += input_gradient_ops(dZ, self.W[l], dA_prev[0] if dA_prev else self.dA[l - 1])
         return ops
