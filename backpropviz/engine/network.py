@@ -116,11 +116,12 @@ class Network:
         self.m = 0
 
     # ----------------------------------------------------------------- parameters
-    def _flat_views(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        """A zero flat vector of every W[l], b[l] in order, and the (n_l, n_{l−1}) and (n_l, 1) views into it."""
+    def _flat_views(self, flat: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """A flat vector of every W[l], b[l] in order (zeros, or ``flat``), and the (n_l, n_{l−1}) and (n_l, 1)
+        views into it."""
         dims = self.layer_dims
         sizes = [n * n_prev + n for n, n_prev in zip(dims[1:], dims[:-1], strict=True)]
-        flat = np.zeros(sum(sizes), self.dtype)
+        flat = np.zeros(sum(sizes), self.dtype) if flat is None else flat
         W, b = [np.empty((0, 0), self.dtype)], [np.empty((0, 0), self.dtype)]
         offset = 0
         for n, n_prev in zip(dims[1:], dims[:-1], strict=True):
@@ -174,12 +175,16 @@ class Network:
         self.X, self.Y, self.m = X, Y, X.shape[1]
         dims, m, dt = self.layer_dims, self.m, self.dtype
         self.Z = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
-        self.A = [X] + [np.empty((n, m), dt) for n in dims[1:]]
+        # A[L] (one row, n_L = 1) right before the gradient in one buffer: the stepper records an iteration's
+        # predictions and gradient (records.py) with one copy
+        self.output_and_gradient = np.concatenate([np.empty(m, dt), self.grad])
+        self.grad, self.dW, self.db = self._flat_views(self.output_and_gradient[m:])
+        self.A = [X] + [np.empty((n, m), dt) for n in dims[1:-1]] + [self.output_and_gradient[:m].reshape(1, m)]
         self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dA = [np.empty((n, m), dt) for n in dims]
         # the output sigmoid's denominator 1 + e^−Z[L], written by F_L and read by the Cost (losses.py)
         self._denominator = np.empty((1, m), dt)
-        self._cross_entropy = CrossEntropy(self.Z[self.L], self._denominator, Y)
+        self.cross_entropy = CrossEntropy(self.Z[self.L], self._denominator, Y)
         self._step_buffers = {
             (step.kind, step.layer): [getattr(self, q)[l] for q, l in step_writes(step, self.L, lazy=False)]
             for step in micro_steps(self.L)
@@ -277,7 +282,7 @@ class Network:
 
     def compute_cost(self) -> float:
         """Cost: J from the logits Z[L] and the sigmoid's denominator (never log 0)."""
-        return self._cross_entropy.cost().item()
+        return self.cross_entropy.cost().item()
 
     def compute_output_dA(self) -> np.ndarray:
         """dA[L] = −(Y/A − (1−Y)/(1−A)) for display; ``dAL_clipped`` marks where A was clipped."""
@@ -338,7 +343,7 @@ class Network:
     def iterate(self, learning_rate: float) -> float:
         """One gradient-descent iteration; returns the cost J before the update."""
         run(self.iteration_forward_ops)
-        cost = self._cross_entropy.cost().item()
+        cost = self.cross_entropy.cost().item()
         run(self.iteration_backward_ops)
         run(self.update_ops(learning_rate))
         return cost

@@ -22,7 +22,7 @@ from .network import Network
 RECORD_COLUMNS = ("cost", "train_accuracy", "test_cost", "test_accuracy")
 # Iterations staged before their accuracy and norms are computed together, and a bound on the batch's
 # bytes (a wide net's gradient is large, and its iterations are slow enough to record one by one).
-BATCH_ITERATIONS = 32
+BATCH_ITERATIONS = 256
 BATCH_BYTES = 4_000_000
 
 
@@ -34,15 +34,16 @@ class Records(Series):
         self.net = net
         m, size = net.m, net.grad.size
         batch = max(1, min(BATCH_ITERATIONS, BATCH_BYTES // (8 * (m + size))))
-        self._A = np.empty((batch, m))
-        self._grad = np.empty((batch, size))
+        self._staged_buffers = np.empty((batch, m + size))  # net.output_and_gradient: A[L], then the gradient
+        self._A, self._grad = self._staged_buffers[:, :m], self._staged_buffers[:, m:]
         self._squares = np.empty((batch, size))
+        self._staged_rows = list(self._staged_buffers)
         self._rows = np.full((batch, self.width), np.nan)
-        self._J = self._rows[:, 0].copy()
+        self._costs: list[float] = []
+        self._tests: list[tuple[int, tuple[float, float]]] = []
         self._batch = batch
         self._start = 0  # row of the first staged iteration
         self._staged = 0
-        self._A_L = net.A[net.L].reshape(-1)
         Y = net.Y.reshape(-1)
         self._sign = 2.0 * Y - 1.0  # right predictions: #(Y = 0) + Σ [A > 0.5] (2Y − 1)
         self._negatives = float(np.count_nonzero(Y < 0.5))
@@ -57,11 +58,10 @@ class Records(Series):
             k = 0
         if k == 0:
             self._start = t
-        self._J[k] = J
+        self._costs.append(J)
         if test is not None:
-            self._rows[k, 2:4] = test
-        np.copyto(self._A[k], self._A_L)
-        np.copyto(self._grad[k], self.net.grad)
+            self._tests.append((k, test))
+        np.copyto(self._staged_rows[k], self.net.output_and_gradient)
         self._staged = k + 1
 
     def flush(self) -> None:
@@ -71,7 +71,11 @@ class Records(Series):
             return
         self._staged = 0
         rows, A, grad, squares = self._rows[:k], self._A[:k], self._grad[:k], self._squares[:k]
-        rows[:, 0] = self._J[:k]
+        rows[:, 0] = self._costs
+        for i, test in self._tests:
+            rows[i, 2:4] = test
+        self._costs.clear()
+        self._tests.clear()
         np.greater(A, 0.5, out=A)
         # Σ of ±1 and 0: whole numbers, exact in any order
         rows[:, 1] = (self._negatives + A @ self._sign) / self.net.m
@@ -103,7 +107,7 @@ class Records(Series):
 
     @property
     def nbytes(self) -> int:
-        return super().nbytes + self._A.nbytes + self._grad.nbytes + self._squares.nbytes + self._rows.nbytes
+        return super().nbytes + self._staged_buffers.nbytes + self._squares.nbytes + self._rows.nbytes
 
     def row(self, i: int) -> np.ndarray:
         self.flush()
@@ -115,6 +119,8 @@ class Records(Series):
 
     def set_rows(self, rows: np.ndarray) -> None:
         self._staged = 0
+        self._costs.clear()
+        self._tests.clear()
         super().set_rows(rows)
 
     def truncate(self, length: int) -> None:

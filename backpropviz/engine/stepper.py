@@ -294,20 +294,21 @@ class Stepper:
         at keyframes and at the end (divergence.py); a failed test replays with the exact checks.
         """
         net, checks, keyframes, records = self.net, self._checks, self.keyframes, self.records
+        cost, update = net.cross_entropy.cost, net.update_ops(self.learning_rate)
         self.caches_current = True
         unchecked = False  # whether θ has had new Updates since it was last found finite
         while self.iteration < target and self.report is None:
             t = self.iteration
             for function, args in net.iteration_forward_ops:
                 function(*args)
-            J = net.compute_cost()
+            J = cost().item()
             for function, args in net.iteration_backward_ops:
                 function(*args)
             new = t >= self.furthest
             if new:  # _record_iteration, inlined
                 records.stage(t, J, None if self.X_test is None else net.evaluate(self.X_test, self.Y_test))
                 self.furthest = t + 1
-            for function, args in net.update_ops(self.learning_rate):
+            for function, args in update:
                 function(*args)
             if new:
                 unchecked = True
@@ -322,6 +323,7 @@ class Stepper:
                 unchecked = False
             if self.events or (t % spacing == 0 and t not in keyframes):
                 self._enter_iteration(t)
+                update = net.update_ops(self.learning_rate)  # an event may have changed α
         if unchecked and self.report is None and not checks.theta_finite():
             self._replay_checked(self.iteration - 1)
         self._checkpoint = None
