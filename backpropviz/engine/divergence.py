@@ -69,17 +69,17 @@ class DivergenceChecks:
     def __init__(self, net: Network) -> None:
         self.net = net
         self.L = net.L
-        self._logits = net.Z[net.L].reshape(-1)
+        self._loss = net.cross_entropy
         self._Z_sums = [_sum(np.empty(0))] + [_sum(Z.reshape(-1)) for Z in net.Z[1:]]
         self._hidden_sums = self._Z_sums[1 : net.L]
         self._theta_sum = _sum(net.theta)
 
     def forward_clean(self, J: float) -> bool:
         """Whether F1 … FL and the Cost of the iteration the buffers hold pass their exact checks, tested
-        cheaply: J finite, Σ Z[L]² ≤ 709² (finite and in exp's range) and each hidden Z's sum finite.
+        cheaply: J finite, Σ Z[L]² ≤ 709² (finite and in exp's range; the Cost computed it) and each hidden Z's
+        sum finite.
         False means: ask ``after_forward`` and ``after_cost``."""
-        logits = self._logits
-        if not (math.isfinite(J) and np.dot(logits, logits) <= LOGIT_LIMIT**2):
+        if not (math.isfinite(J) and self._loss.logit_squares <= LOGIT_LIMIT**2):  # Σ Z[L]², as the Cost found it
             return False
         for function, args in self._hidden_sums:  # noqa: SIM110 - no generator: this runs every iteration
             if not math.isfinite(function(*args)):

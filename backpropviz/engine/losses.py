@@ -18,26 +18,45 @@ DISPLAY_EPSILON = 1e-15
 
 
 class CrossEntropy:
-    """J of the logits Z (1, m) against fixed labels Y (1, m), given the sigmoid's denominator D = 1 + e^−Z."""
+    """J against fixed labels Y (1, m), from the logits Z and the output sigmoid's denominator D = 1 + e^−Z.
 
-    def __init__(self, Z: np.ndarray, D: np.ndarray, Y: np.ndarray) -> None:
+    Z lives in this object's ``logits`` buffer (the network computes Z[L] there), right after a row for
+    log D, so that Σ log D + (1−Y)·Z is one dot product, [log D, Z] · [1, 1−Y]. ``logit_squares`` keeps the
+    Σ Z² the cost needed (the stepper's check of the logits reads it: no second pass over Z).
+    """
+
+    def __init__(self, D: np.ndarray, Y: np.ndarray) -> None:
         self.m = Y.shape[1]
-        self.Z = Z.reshape(-1)
-        self.D = D
-        self.Y = Y
-        self.not_Y = np.subtract(1, Y, dtype=Z.dtype).reshape(-1)
-        self.log_D = np.empty_like(D)
+        self.D, self.Y = D, Y
+        terms = np.empty((2, self.m), D.dtype)
+        self._terms, self.log_D, self.logits = terms.reshape(-1), terms[0:1], terms[1:2]
+        self._Z = terms[1]
+        self._weights = np.concatenate([np.ones(self.m, D.dtype), np.subtract(1, Y, dtype=D.dtype).reshape(-1)])
+        self.logit_squares = np.nan
+        self._zero = D.dtype.type(0)
+        # BLAS sums a float32/float64 dot in blocks; NumPy's own loop (long double, the gradient check's
+        # extended precision) one term after another, which loses the digits that check needs: there the
+        # products are summed pairwise instead.
+        self._blas = D.dtype in (np.float32, np.float64)
 
     def cost(self) -> np.floating:
         """J as a NumPy scalar of Z's dtype (the gradient check keeps extended precision)."""
-        log_sum = np.log(self.D, self.log_D).sum()
-        if log_sum >= EXP_LIMIT - 1 and self.log_D.max() >= EXP_LIMIT - 1:
-            # The sigmoid clamps e^−Z at e^709, so log D stops at 709 where −Z goes on (each log D ≥ 0:
-            # only a sum that large can hold such an entry): then J is taken the long way, exact for any Z.
-            loss = np.logaddexp(0.0, self.Z)
-            loss -= self.Y.reshape(-1) * self.Z
+        Z = self._Z
+        np.log(self.D, self.log_D)
+        self.logit_squares = np.dot(Z, Z)
+        if self.logit_squares > EXP_LIMIT**2 and Z.min() < -EXP_LIMIT:
+            # The sigmoid clamped e^−Z at e^709, so there log D is 709 where the loss is −Z: J the long way,
+            # exact for any Z.
+            loss = np.logaddexp(0.0, Z)
+            loss -= self.Y.reshape(-1) * Z
             return loss.sum() / self.m
-        return (log_sum + np.dot(self.not_Y, self.Z)) / self.m
+        if self._blas:
+            J = np.dot(self._terms, self._weights) / self.m
+        else:
+            J = np.add.reduce(self._terms * self._weights) / self.m
+        # Where Y = 0 and Z ≪ 0, log D and Z cancel (as log(1 + e^Z) − Z does where Y = 1 and Z ≫ 0): a J of
+        # nearly 0 may come out a rounding error below it. NaN passes.
+        return self._zero if J < 0 else J
 
 
 def cost_from_logits(Z: np.ndarray, Y: np.ndarray) -> float:
@@ -47,9 +66,10 @@ def cost_from_logits(Z: np.ndarray, Y: np.ndarray) -> float:
 
 def cost_in_dtype(Z: np.ndarray, Y: np.ndarray) -> np.floating:
     """The same J as a NumPy scalar of Z's dtype (the gradient check keeps extended precision)."""
-    D = np.empty_like(Z)
-    run(sigmoid_ops(Z, np.empty_like(Z), D))
-    return CrossEntropy(Z, D, Y).cost()
+    loss = CrossEntropy(np.empty_like(Z), Y)
+    np.copyto(loss.logits, Z)
+    run(sigmoid_ops(Z, np.empty_like(Z), loss.D))
+    return loss.cost()
 
 
 def cost_from_probabilities(A: np.ndarray, Y: np.ndarray) -> float:

@@ -174,7 +174,11 @@ class Network:
         validate_data(X, Y, self.layer_dims[0])
         self.X, self.Y, self.m = X, Y, X.shape[1]
         dims, m, dt = self.layer_dims, self.m, self.dtype
-        self.Z = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
+        # the output sigmoid's denominator 1 + e^−Z[L], written by F_L and read by the Cost, which also keeps
+        # Z[L] in a buffer of its own (losses.py)
+        self._denominator = np.empty((1, m), dt)
+        self.cross_entropy = CrossEntropy(self._denominator, Y)
+        self.Z = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:-1]] + [self.cross_entropy.logits]
         # A[L] (one row, n_L = 1) right before the gradient in one buffer: the stepper records an iteration's
         # predictions and gradient (records.py) with one copy
         self.output_and_gradient = np.concatenate([np.empty(m, dt), self.grad])
@@ -182,9 +186,6 @@ class Network:
         self.A = [X] + [np.empty((n, m), dt) for n in dims[1:-1]] + [self.output_and_gradient[:m].reshape(1, m)]
         self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dA = [np.empty((n, m), dt) for n in dims]
-        # the output sigmoid's denominator 1 + e^−Z[L], written by F_L and read by the Cost (losses.py)
-        self._denominator = np.empty((1, m), dt)
-        self.cross_entropy = CrossEntropy(self.Z[self.L], self._denominator, Y)
         self._step_buffers = {
             (step.kind, step.layer): [getattr(self, q)[l] for q, l in step_writes(step, self.L, lazy=False)]
             for step in micro_steps(self.L)
@@ -420,13 +421,14 @@ class _Evaluation:
     def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray) -> None:
         k, dtype = X.shape[1], net.dtype
         self.X, self.Y = X, np.asarray(Y, dtype)
-        self.Z = [np.empty((0, 0))] + [np.empty((n, k), dtype) for n in net.layer_dims[1:]]
-        self.A = [X] + [np.empty((n, k), dtype) for n in net.layer_dims[1:]]
         denominator = np.empty((1, k), dtype)
+        self.cross_entropy = CrossEntropy(denominator, self.Y)
+        hidden = [np.empty((n, k), dtype) for n in net.layer_dims[1:-1]]
+        self.Z = [np.empty((0, 0)), *hidden, self.cross_entropy.logits]
+        self.A = [X] + [np.empty((n, k), dtype) for n in net.layer_dims[1:]]
         L = net.L
         into = [[self.Z[l], self.A[l]] + ([denominator] if l == L else []) for l in range(L + 1)]
         self.ops = [op for l in range(1, L + 1) for op in net._forward_layer_ops(l, into[l], self.A[l - 1])]
-        self.cross_entropy = CrossEntropy(self.Z[L], denominator, self.Y)
         self.score = _Scorer(self.Y)
 
 
