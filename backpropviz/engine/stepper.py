@@ -329,9 +329,10 @@ class Stepper:
         self._checkpoint = None
 
     def _replay_checked(self, last: int) -> bool:
-        """A cheap test failed by iteration ``last``: replay from the keyframe before it with the micro-steps'
-        exact checks and stop at the first failure (True). False if there is none — the test was a false
-        alarm, such as a sum that overflows when an exact check's does not — with the state as it was."""
+        """A cheap test failed by iteration ``last``: replay from the keyframe before it (keyframes hold checked,
+        finite θ) with the micro-steps' exact checks and stop at the first failure, which may lie in an
+        earlier iteration's Update. True when stopped; the exact checks compute the tests' quantities, so
+        they find what the test saw, and False (the state then as it was) would mean they disagree."""
         net, checks = self.net, self._checks
         start, theta = self.keyframes.nearest(last)
         np.copyto(net.theta, theta)
