@@ -38,6 +38,7 @@ class Records(Series):
         self._A, self._grad = self._staged_buffers[:, :m], self._staged_buffers[:, m:]
         self._squares = np.empty((batch, size))
         self._staged_rows = list(self._staged_buffers)
+        self._source = net.output_and_gradient
         self._rows = np.full((batch, self.width), np.nan)
         self._costs: list[float] = []
         self._tests: list[tuple[int, tuple[float, float]]] = []
@@ -61,7 +62,7 @@ class Records(Series):
         self._costs.append(J)
         if test is not None:
             self._tests.append((k, test))
-        np.copyto(self._staged_rows[k], self.net.output_and_gradient)
+        np.copyto(self._staged_rows[k], self._source)
         self._staged = k + 1
 
     def flush(self) -> None:
@@ -86,7 +87,7 @@ class Records(Series):
             for l, weights in enumerate(self._weights):
                 np.add.reduce(squares[:, weights], axis=1, out=norms[:, l])
             np.sqrt(norms, out=norms)
-            if not math.isfinite(norms.sum()):
+            if not math.isfinite(np.add.reduce(norms, None)):
                 self._rescale(norms, grad)
         Series.write_rows(self, self._start, rows)
         rows[...] = np.nan
