@@ -19,12 +19,14 @@ from backpropviz.engine.stepper import Stepper
 
 
 def best_rate(run, iterations: int, repeats: int) -> float:
-    """Iterations per second of the fastest of ``repeats`` runs (the others were disturbed)."""
+    """Iterations per second of the fastest of ``repeats`` runs (the others were disturbed), in this process's
+    CPU time: on two cores shared with other work, wall-clock time also counts the time the process waited,
+    which swamps a difference of a few per cent (the small nets' BLAS calls run on this thread)."""
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = time.process_time()
         run()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return iterations / best
 
 
