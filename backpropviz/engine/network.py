@@ -196,7 +196,6 @@ class Network:
         self._build_backward_ops()
         self._update: tuple[float, list[Op]] = (0.0, [])
         self.dAL_clipped = np.zeros((1, m), bool)
-        self._train_score = _Scorer(Y)
         self._eval: _Evaluation | None = None
 
     @property
@@ -360,10 +359,6 @@ class Network:
                 costs[i] = self.iterate(learning_rate)
         return costs
 
-    def correct_count(self) -> int:
-        """How many training examples the current A[L] classifies right (A[L] > 0.5 ⇔ Y = 1)."""
-        return self._train_score.correct(self.A[self.L])
-
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
         """(J, accuracy) on another set, e.g. the test set, on buffers kept for it (nothing allocated
         when the same X comes again, as it does every iteration). The training caches stay untouched."""
@@ -401,9 +396,9 @@ class Network:
         return np.mean(self.predict(X) == Y).item()
 
 
-class _Scorer:
+class Scorer:
     """Counts right predictions against fixed labels Y (1, m) with two NumPy calls and no allocation:
-    correct = #(Y = 0) + Σ_j [A_j > 0.5] · (2 Y_j − 1)."""
+    correct = #(Y = 0) + Σ_j [A_j > 0.5] · (2 Y_j − 1) (whole numbers: exact in any order)."""
 
     def __init__(self, Y: np.ndarray) -> None:
         self.sign = (2.0 * Y - 1.0).reshape(-1).astype(np.float64)
@@ -413,6 +408,10 @@ class _Scorer:
     def correct(self, A_L: np.ndarray) -> int:
         np.greater(A_L.reshape(-1), 0.5, out=self.predicted)
         return self.negatives + int(np.dot(self.predicted, self.sign))
+
+    def correct_rows(self, predicted: np.ndarray) -> np.ndarray:
+        """The counts of k sets of predictions at once: ``predicted`` (k, m) holds [A > 0.5] as 0 and 1."""
+        return self.negatives + predicted @ self.sign
 
 
 class _Evaluation:
@@ -429,7 +428,7 @@ class _Evaluation:
         L = net.L
         into = [[self.Z[l], self.A[l]] + ([denominator] if l == L else []) for l in range(L + 1)]
         self.ops = [op for l in range(1, L + 1) for op in net._forward_layer_ops(l, into[l], self.A[l - 1])]
-        self.score = _Scorer(self.Y)
+        self.score = Scorer(self.Y)
 
 
 def check_learning_rate(learning_rate: float) -> None:

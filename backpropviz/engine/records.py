@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from .history import Series
-from .network import Network
+from .network import Network, Scorer
 
 # Columns of the record; then one ‖dW[l]‖ per layer.
 RECORD_COLUMNS = ("cost", "train_accuracy", "test_cost", "test_accuracy")
@@ -45,9 +45,7 @@ class Records(Series):
         self._batch = batch
         self._start = 0  # row of the first staged iteration
         self._staged = 0
-        Y = net.Y.reshape(-1)
-        self._sign = 2.0 * Y - 1.0  # right predictions: #(Y = 0) + Σ [A > 0.5] (2Y − 1)
-        self._negatives = float(np.count_nonzero(Y < 0.5))
+        self._scorer = Scorer(net.Y)
         self._weights = net.weight_slices[1:]
 
     def stage(self, t: int, J: float, test: tuple[float, float] | None = None) -> None:
@@ -78,8 +76,7 @@ class Records(Series):
         self._costs.clear()
         self._tests.clear()
         np.greater(A, 0.5, out=A)
-        # Σ of ±1 and 0: whole numbers, exact in any order
-        rows[:, 1] = (self._negatives + A @ self._sign) / self.net.m
+        rows[:, 1] = self._scorer.correct_rows(A) / self.net.m
         norms = rows[:, len(RECORD_COLUMNS) :]
         # a diverging run's gradients overflow on the way; its records say so, not warnings
         with np.errstate(over="ignore", invalid="ignore"):
