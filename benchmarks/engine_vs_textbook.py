@@ -4,6 +4,10 @@ Run from the checkout: ``python benchmarks/engine_vs_textbook.py [--quick]``.
 
 What it prints:
 
+0. the course's week-3 net (2-4-1 tanh on the flower): ``backpropviz train``'s path (the Stepper, which
+   keeps the history and checks every iteration) and the bare ``Network.train`` against a LEAN textbook loop:
+   week 3's equations without dicts or helper functions, with the fused dZ2 = A2 − Y and the cost computed
+   every iteration with np.log, as the course's ``nn_model`` does;
 1. iterations/s of ``Network.bind`` + ``Network.train(n, lr)`` against a plain textbook loop written the
    way the course writes it (``np.dot``, fresh arrays every iteration, ``A = 1/(1+np.exp(-Z))``, the cost
    with ``np.log`` every iteration, ``dA_L = −(Y/A − (1−Y)/(1−A))`` then ``sigmoid_backward``, parameter
@@ -39,6 +43,7 @@ try:
 except ModuleNotFoundError:  # run from a checkout without `pip install -e .`: the package sits next door
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from backpropviz.engine.network import Network
+from backpropviz.engine.stepper import Stepper
 
 Params = dict[str, np.ndarray]
 Cache = tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -268,6 +273,33 @@ def textbook_train(
     return parameters, costs
 
 
+def lean_train(parameters: Params, X: np.ndarray, Y: np.ndarray, num_iterations: int, learning_rate: float
+               ) -> tuple[Params, list[float]]:
+    """Week 3's 2-layer tanh net as tight as plain NumPy writes it: no dicts or helpers inside the loop, the
+    fused dZ2 = A2 − Y, and the cost with np.log every iteration, as ``nn_model`` computes it."""
+    W1, b1, W2, b2 = (parameters[k] for k in ("W1", "b1", "W2", "b2"))
+    m = X.shape[1]
+    lr = learning_rate
+    costs = []
+    for _ in range(num_iterations):
+        Z1 = W1 @ X + b1
+        A1 = np.tanh(Z1)
+        Z2 = W2 @ A1 + b2
+        A2 = 1 / (1 + np.exp(-Z2))
+        costs.append(-np.sum(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)) / m)
+        dZ2 = A2 - Y
+        dW2 = dZ2 @ A1.T / m
+        db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+        dZ1 = (W2.T @ dZ2) * (1 - A1**2)
+        dW1 = dZ1 @ X.T / m
+        db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+        W1 = W1 - lr * dW1
+        b1 = b1 - lr * db1
+        W2 = W2 - lr * dW2
+        b2 = b2 - lr * db2
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, costs
+
+
 # ===================================================================== timing
 class Runner:
     """Something that trains ``k`` more iterations when called; the race times those calls.
@@ -311,6 +343,50 @@ class EngineRunner(Runner):
 
     def parameters(self) -> Params:
         return self.net.parameters()
+
+
+class StepperRunner(Runner):
+    """What ``backpropviz train`` runs: a Stepper (history, records, divergence checks) on the net, ``run`` in
+    chunks of 1,000 iterations with the cost series read after each, as the CLI prints it."""
+
+    def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> None:
+        self.net, self.X, self.Y, self.learning_rate = net, X, Y, learning_rate
+        self.initial = net.parameters()
+        self.reset()
+
+    def __call__(self, k: int) -> None:
+        start = self.stepper.iteration
+        while self.stepper.iteration < start + k:
+            self.stepper.run(min(1000, start + k - self.stepper.iteration))
+            self.last_costs = self.stepper.series("cost")[start:]
+
+    def reset(self) -> None:
+        # a new history from the initial parameters, as a new CLI run starts
+        self.net.set_parameters(self.initial)
+        self.stepper = Stepper(self.net, self.X, self.Y, self.learning_rate)
+        self.last_costs = np.empty(0)
+
+    def parameters(self) -> Params:
+        return self.net.parameters()
+
+
+class LeanRunner(Runner):
+    """``lean_train`` continuing from where the previous call (or ``reset``) left the parameters."""
+
+    def __init__(self, parameters: Params, X: np.ndarray, Y: np.ndarray, learning_rate: float) -> None:
+        self.initial = {k: v.copy() for k, v in parameters.items()}
+        self.params = dict(self.initial)
+        self.X, self.Y, self.learning_rate = X, Y, learning_rate
+        self.last_costs: list[float] = []
+
+    def __call__(self, k: int) -> None:
+        self.params, self.last_costs = lean_train(self.params, self.X, self.Y, k, self.learning_rate)
+
+    def reset(self) -> None:
+        self.params = dict(self.initial)
+
+    def parameters(self) -> Params:
+        return self.params
 
 
 class TextbookRunner(Runner):
@@ -467,6 +543,36 @@ def engine_and_textbook(
 
 
 @dataclass
+class LeanRow:
+    """The week-3 net: iterations/s of the lean loop, the CLI's stepper and the bare Network.train."""
+
+    lean: float
+    stepper: float
+    train: float
+    max_diff: float
+    finite: bool
+    spread: float
+
+
+def stepper_and_lean(X: np.ndarray, Y: np.ndarray, iterations: int, repeats: int) -> LeanRow:
+    """Race the CLI's path and Network.train against the lean loop on 2-4-1 tanh (seed 3, α = 1.2, the
+    course's settings), all from the same initial parameters."""
+    net = Network([2, 4, 1], "tanh", seed=3)
+    runners: dict[str, Runner] = {
+        "lean": LeanRunner(net.parameters(), X, Y, 1.2),
+        "stepper": StepperRunner(net, X, Y, 1.2),
+        "train": EngineRunner(Network([2, 4, 1], "tanh", seed=3), X, Y, 1.2),
+    }
+    for runner in runners.values():
+        runner(200)
+    max_diff = max_param_difference(runners["stepper"].parameters(), runners["lean"].parameters())
+    result = race(runners, iterations, repeats)
+    rate = {name: iterations / sec for name, sec in result.best.items()}
+    return LeanRow(rate["lean"], rate["stepper"], rate["train"], max_diff, result.finite,
+                   result.spread("lean", "stepper", "train"))
+
+
+@dataclass
 class StabilityResult:
     """Costs of one net under the textbook loop and the engine, from the same initial parameters."""
 
@@ -563,6 +669,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     m_wide = 10000
 
     X, Y = flower_dataset()
+    lean = stepper_and_lean(X, Y, 1500 if quick else 5000, small_reps)
+    print(f"  measured 2-4-1 tanh against the lean loop ({time.perf_counter() - t0:.0f} s)", flush=True)
     small_rows: list[SpeedRow] = []
     for case in cases_small:
         row, _ = engine_and_textbook(case, X, Y, "flower, m=400")
@@ -596,6 +704,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
     ]
     print(f"  measured stability ({time.perf_counter() - t0:.0f} s)", flush=True)
+    print()
+
+    # ---------------------------------------------------------------- 0. lean
+    print("0. The course's week-3 net (2-4-1 tanh, flower, m=400, α 1.2) against a LEAN textbook loop, float64")
+    print(f"  lean loop (no dicts or helpers, fused dZ2, np.log cost): {fmt_rate(lean.lean):>8} it/s")
+    print(f"  backpropviz train (Stepper: history, records, checks):   {fmt_rate(lean.stepper):>8} it/s"
+          f"  = {lean.stepper / lean.lean:.2f}× lean")
+    print(f"  Network.train (bare):                                    {fmt_rate(lean.train):>8} it/s"
+          f"  = {lean.train / lean.lean:.2f}× lean; the history costs {100 * (lean.train / lean.stepper - 1):.1f} %")
+    print(f"  spread {lean.spread:.0%}; max|Δparam| after 200 warm-up iterations {lean.max_diff:.1e}"
+          + ("" if lean.finite else "  (inf/NaN in a run!)"))
     print()
 
     # ---------------------------------------------------------------- 1. speed
@@ -658,6 +777,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # ---------------------------------------------------------------- targets
     small_ok = all(r.ratio >= 1.2 for r in small_rows)
     print("Targets")
+    print(f"  backpropviz train ≥ 1.2× the lean loop on 2-4-1 tanh: {verdict(lean.stepper >= 1.2 * lean.lean)} "
+          f"({lean.stepper / lean.lean:.2f}×)")
     print(
         f"  ≥ 1.2× textbook on the small nets: {verdict(small_ok)} ({', '.join(f'{r.ratio:.2f}×' for r in small_rows)})"
     )
@@ -676,6 +797,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print("| Measurement | Result |")
     print("|---|---|")
+    print(f"| 2-4-1 tanh, flower, m=400: `backpropviz train` vs lean textbook loop | {fmt_rate(lean.stepper)} vs "
+          f"{fmt_rate(lean.lean)} it/s (**{lean.stepper / lean.lean:.2f}×**) |")
+    print(f"| 2-4-1 tanh, flower, m=400: Network.train vs lean textbook loop | {fmt_rate(lean.train)} vs "
+          f"{fmt_rate(lean.lean)} it/s (**{lean.train / lean.lean:.2f}×**) |")
     for r in rows:
         print(
             f"| {r.name}, {r.data}: engine vs textbook loop | {fmt_rate(r.engine)} vs {fmt_rate(r.textbook)} "

@@ -3,8 +3,13 @@
 After every micro-step the stepper asks whether what the step produced is still finite (and, for the
 logits Z[L], within exp's range). The first failure becomes a ``DivergenceReport``: iteration,
 micro-step, layer, quantity, how many entries and a likely cause read from the last finite parameters.
-Whole iterations (Play's hot loop) first try one cheap combined test (``DivergenceChecks.clean``) and run
-the micro-steps' exact checks only when it fails.
+
+Whole iterations (Play's hot loop) test less per iteration, with the same quantities as the exact checks
+so that a passing test means the exact checks pass: ``forward_clean`` (J finite, Σ Z[L]² ≤ 709², each
+hidden Z's sum finite) after every iteration, and ``theta_finite`` only at keyframes and at the end of a
+run. That suffices because a non-finite θ stays non-finite (inf − finite is inf, NaN stays NaN): when a
+test fails, the stepper replays from the keyframe before it with the micro-steps' exact checks, which
+then report the first failure exactly as micro-stepping would have.
 """
 
 from __future__ import annotations
@@ -16,9 +21,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from .network import Network
+from .ops import Op
 
 # Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
 LOGIT_LIMIT = 709.0
+# Above this size np.dot hands the sum to multi-threaded BLAS, which on two busy cores took milliseconds
+# instead of microseconds; a plain sum stays on this thread.
+DOT_SIZE_LIMIT = 8192
+
+
+def _sum(flat: np.ndarray) -> Op:
+    """Σ flat (one of the checks' quantities: finite or not) as a call, the fastest one for its size."""
+    return (np.dot, (flat, np.ones_like(flat))) if flat.size < DOT_SIZE_LIMIT else (np.add.reduce, (flat,))
 
 
 @dataclass
@@ -55,34 +69,47 @@ class DivergenceChecks:
     def __init__(self, net: Network) -> None:
         self.net = net
         self.L = net.L
-        self._hidden_Z = net.Z[1 : net.L]
-        self._logits = net.Z[net.L].reshape(-1)
+        self._loss = net.cross_entropy
+        self._Z_sums = [_sum(np.empty(0))] + [_sum(Z.reshape(-1)) for Z in net.Z[1:]]
+        self._hidden_sums = self._Z_sums[1 : net.L]
+        self._theta_sum = _sum(net.theta)
 
-    def clean(self, J: float) -> bool:
-        """One iteration's cheap test, on what a whole iteration left: J finite, Σ Z[L]² ≤ 709² (finite and in
-        exp's range), θ's sum and each hidden Z's sum finite. False means: run ``after_iteration``."""
-        logits = self._logits
-        return (
-            math.isfinite(J)
-            and np.dot(logits, logits) <= LOGIT_LIMIT**2
-            and math.isfinite(self.net.theta.sum())
-            and all(math.isfinite(Z.sum()) for Z in self._hidden_Z)
-        )
+    def forward_clean(self, J: float) -> bool:
+        """Whether F1 … FL and the Cost of the iteration the buffers hold pass their exact checks, tested
+        cheaply: J finite, Σ Z[L]² ≤ 709² (finite and in exp's range; the Cost computed it) and each hidden Z's
+        sum finite.
+        False means: ask ``after_forward`` and ``after_cost``."""
+        if not (math.isfinite(J) and self._loss.logit_squares <= LOGIT_LIMIT**2):  # Σ Z[L]², as the Cost found it
+            return False
+        for function, args in self._hidden_sums:  # noqa: SIM110 - no generator: this runs every iteration
+            if not math.isfinite(function(*args)):
+                return False
+        return True
 
-    def after_iteration(self, J: float, iteration: int) -> DivergenceReport | None:
-        """The micro-steps' checks, in their order, on the buffers a whole iteration left behind."""
+    def theta_finite(self) -> bool:
+        """The Update's check of θ: its sum finite."""
+        function, args = self._theta_sum
+        return math.isfinite(function(*args))
+
+    def forward_report(self, J: float, iteration: int) -> DivergenceReport | None:
+        """F1 … FL's and the Cost's exact checks, in their order, on the buffers of ``iteration``."""
         for l in range(1, self.L + 1):
             report = self.after_forward(l, iteration)
             if report is not None:
                 return report
-        return self.after_cost(J, iteration) or self.after_update(iteration)
+        return self.after_cost(J, iteration)
+
+    def after_iteration(self, J: float, iteration: int) -> DivergenceReport | None:
+        """The micro-steps' checks, in their order, on the buffers a whole iteration left behind."""
+        return self.forward_report(J, iteration) or self.after_update(iteration)
 
     def after_forward(self, l: int, iteration: int) -> DivergenceReport | None:
         """F_l: Z[l] finite; at the output also within exp's range."""
         Z = self.net.Z[l]
         if l == self.L:
             return self._check_logits(Z, iteration)
-        if not math.isfinite(Z.sum()):
+        function, args = self._Z_sums[l]
+        if not math.isfinite(function(*args)):
             count = _count(Z, "that are NaN or infinite")
             if count[0] == 0:
                 count = (Z.size, Z.size, "whose sum overflows float64")
@@ -113,7 +140,7 @@ class DivergenceChecks:
     def after_update(self, iteration: int) -> DivergenceReport | None:
         """Update: every W[l], b[l] finite (and θ's sum, which tells it in one call)."""
         net = self.net
-        if math.isfinite(net.theta.sum()):
+        if self.theta_finite():
             return None
         for l in range(1, self.L + 1):
             for name, array in ((f"W{l}", net.W[l]), (f"b{l}", net.b[l])):

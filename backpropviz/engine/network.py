@@ -5,8 +5,9 @@ respect to X. Shapes for a bound training set X (n_x, m), Y (1, m):
 W[l] (n_l, n_{l−1}), b[l] (n_l, 1), Z[l], A[l], dZ[l], dA[l] (n_l, m), dW[l] like W[l], db[l] like b[l].
 
 The per-layer methods (``forward_layer``, ``compute_cost``, ``backward_layer``, ``update``) are the
-micro-steps the stepper and the GUI take; ``iterate`` and ``train`` call the very same methods, so every
-path gives bit-identical parameters.
+micro-steps the stepper and the GUI take. Each runs a list of NumPy calls built once at ``bind`` from the
+equations (ops.py); ``iterate``, ``train`` and the stepper's whole iterations run the very same lists one
+after another, so every path gives bit-identical parameters.
 """
 
 from __future__ import annotations
@@ -15,10 +16,20 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .activations import Activation, get_activation
+from .activations import Activation, get_activation, sigmoid_ops
 from .init import initialize
-from .layers import bias_gradient, gradient_step, input_gradient, linear_forward, weight_gradient
-from .losses import cost_from_logits, output_activation_gradient, output_gradient
+from .layers import (
+    average_ops,
+    bias_gradient_ops,
+    gradient_step_ops,
+    input_gradient,
+    input_gradient_ops,
+    linear_forward,
+    linear_forward_ops,
+    weight_gradient_ops,
+)
+from .losses import CrossEntropy, output_activation_gradient, output_gradient_ops
+from .ops import Op, run
 from .steps import BACKWARD, FORWARD, micro_steps, step_writes
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -100,7 +111,7 @@ class Network:
             self.set_parameters(parameters)
         self.initialised_by_scheme = parameters is None  # else θ came from the caller (a course test case)
         # The course's classic demonstration of a backprop bug: dW of this layer is doubled.
-        self.planted_bug_layer: int | None = None
+        self._planted_bug_layer: int | None = None
         self.X: np.ndarray | None = None
         self.Y: np.ndarray | None = None
         self.m = 0
@@ -167,19 +178,65 @@ class Network:
         validate_data(X, Y, self.layer_dims[0])
         self.X, self.Y, self.m = X, Y, X.shape[1]
         dims, m, dt = self.layer_dims, self.m, self.dtype
-        self.Z = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
-        self.A = [X] + [np.empty((n, m), dt) for n in dims[1:]]
+        # the output sigmoid's denominator 1 + e^−Z[L], written by F_L and read by the Cost, which also keeps
+        # Z[L] in a buffer of its own (losses.py)
+        self._denominator = np.empty((1, m), dt)
+        self.cross_entropy = CrossEntropy(self._denominator, Y)
+        self.Z = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:-1]] + [self.cross_entropy.logits]
+        # A[L] (one row, n_L = 1) right before the gradient in one buffer: the stepper records an iteration's
+        # predictions and gradient (records.py) with one copy
+        self.output_and_gradient = np.concatenate([np.empty(m, dt), self.grad])
+        self.grad, self.dW, self.db = self._flat_views(self.output_and_gradient[m:])
+        self.A = [X] + [np.empty((n, m), dt) for n in dims[1:-1]] + [self.output_and_gradient[:m].reshape(1, m)]
         self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dA = [np.empty((n, m), dt) for n in dims]
-        self._cost_scratch = np.empty((1, m), dt)
         self._step_buffers = {
             (step.kind, step.layer): [getattr(self, q)[l] for q, l in step_writes(step, self.L, lazy=False)]
             for step in micro_steps(self.L)
             if step.kind in (FORWARD, BACKWARD)
         }
+        self._step_buffers[(FORWARD, self.L)].append(self._denominator)
+        self._forward_ops = [[]] + [self._forward_layer_ops(l, self._step_buffers[(FORWARD, l)]) for l in self._layers]
+        self._build_backward_ops()
+        self._update: tuple[float, list[Op]] = (0.0, [])
         self.dAL_clipped = np.zeros((1, m), bool)
-        self._train_score = _Scorer(Y)
         self._eval: _Evaluation | None = None
+
+    @property
+    def _layers(self) -> range:
+        return range(1, self.L + 1)
+
+    @property
+    def planted_bug_layer(self) -> int | None:
+        """The course's classic demonstration of a backprop bug: dW of this layer is doubled (None: no bug)."""
+        return self._planted_bug_layer
+
+    @planted_bug_layer.setter
+    def planted_bug_layer(self, layer: int | None) -> None:
+        self._planted_bug_layer = layer
+        if self.X is not None:
+            self._build_backward_ops()
+
+    def _build_backward_ops(self) -> None:
+        """Each B_l's calls with and without dA[l−1], and BL … B1 of a whole iteration (B1 without dA0): the
+        same calls, except that the 1/m of every dW and db is one multiplication of the flat gradient at the
+        end (before the planted bug doubles its dW, as B_l does)."""
+        buffers = self._step_buffers
+        self._backward_ops = {
+            (l, need): self._backward_layer_ops(l, need, buffers[(BACKWARD, l)])
+            for l in self._layers
+            for need in (False, True)
+        }
+        sums = [self._backward_layer_ops(l, l > 1, buffers[(BACKWARD, l)], False) for l in reversed(self._layers)]
+        self.iteration_backward_ops = [op for ops in sums for op in ops] + average_ops(self.grad, self.m)
+        if self.planted_bug_layer is not None:
+            self.iteration_backward_ops += self._planted_bug_ops(self.dW[self.planted_bug_layer])
+        self.iteration_forward_ops = [op for l in self._layers for op in self._forward_ops[l]]
+
+    @staticmethod
+    def _planted_bug_ops(dW: np.ndarray) -> list[Op]:
+        """The planted bug: dW := 2 dW."""
+        return [(np.multiply, (dW, 2.0, dW))]
 
     def _require_data(self) -> None:
         if self.X is None:
@@ -215,16 +272,21 @@ class Network:
         db[l]] and dA[l−1] for l > 1 (B1 leaves dA0 to ``compute_dA0``)."""
         return self._step_buffers[(kind, l)]
 
+    def _forward_layer_ops(self, l: int, into: Sequence[np.ndarray], A_prev: np.ndarray | None = None) -> list[Op]:
+        """F_l's calls from A_prev (default A[l−1]) into ``into`` = [Z, A] (and the sigmoid's denominator at
+        the output)."""
+        Z, A, *denominator = into
+        ops = linear_forward_ops(self.A[l - 1] if A_prev is None else A_prev, self.W[l], self.b[l], Z)
+        return ops + (sigmoid_ops(Z, A, denominator[0]) if l == self.L else self.g[l].forward_ops(Z, A))
+
     def forward_layer(self, l: int, into: Sequence[np.ndarray] | None = None) -> None:
         """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l]) — into other buffers of the same shapes when
         given (a step computed ahead, see prefetch.py)."""
-        Z, A = into if into is not None else self._step_buffers[(FORWARD, l)]
-        linear_forward(self.A[l - 1], self.W[l], self.b[l], out=Z)
-        self.g[l].forward(Z, A)
+        run(self._forward_ops[l] if into is None else self._forward_layer_ops(l, into))
 
     def compute_cost(self) -> float:
-        """Cost: J from the logits Z[L] (never log 0)."""
-        return cost_from_logits(self.Z[self.L], self.Y, self._cost_scratch)
+        """Cost: J from the logits Z[L] and the sigmoid's denominator (never log 0)."""
+        return self.cross_entropy.cost().item()
 
     def compute_output_dA(self) -> np.ndarray:
         """dA[L] = −(Y/A − (1−Y)/(1−A)) for display; ``dAL_clipped`` marks where A was clipped."""
@@ -233,47 +295,61 @@ class Network:
         np.copyto(self.dAL_clipped, clipped)
         return self.dA[self.L]
 
+    def _backward_layer_ops(
+        self, l: int, need_dA_prev: bool, into: Sequence[np.ndarray], average: bool = True
+    ) -> list[Op]:
+        """B_l's calls into ``into`` (``step_buffers`` order); without ``average`` dW and db are left as
+        sums, the bug unplanted (the whole iteration finishes them at once)."""
+        dZ, dW, db, *dA_prev = into
+        if l == self.L:
+            ops = output_gradient_ops(self.A[l], self.Y, dZ)
+        else:
+            ops = self.g[l].backward_ops(self.dA[l], self.Z[l], self.A[l], dZ)
+        ops += weight_gradient_ops(dZ, self.A[l - 1], dW, average)
+        if l == self.planted_bug_layer and average:
+            ops += self._planted_bug_ops(dW)
+        ops += bias_gradient_ops(dZ, db, average)
+        if need_dA_prev:
+            ops += input_gradient_ops(dZ, self.W[l], dA_prev[0] if dA_prev else self.dA[l - 1])
+        return ops
+
     def backward_layer(self, l: int, need_dA_prev: bool = True, into: Sequence[np.ndarray] | None = None) -> None:
         """B_l: dZ[l] (fused A − Y at the output), dW[l], db[l] and, unless skipped, dA[l−1] = W[l]ᵀ dZ[l]
         — into other buffers of the same shapes when given, in ``step_buffers`` order."""
-        dZ, dW, db, *dA_prev = into if into is not None else self._step_buffers[(BACKWARD, l)]
-        if l == self.L:
-            output_gradient(self.A[l], self.Y, out=dZ)
-        else:
-            self.g[l].backward(self.dA[l], self.Z[l], self.A[l], dZ)
-        weight_gradient(dZ, self.A[l - 1], out=dW)
-        if l == self.planted_bug_layer:
-            dW *= 2.0
-        bias_gradient(dZ, out=db)
-        if need_dA_prev:
-            input_gradient(dZ, self.W[l], out=dA_prev[0] if dA_prev else self.dA[l - 1])
+        run(self._backward_ops[(l, need_dA_prev)] if into is None else self._backward_layer_ops(l, need_dA_prev, into))
 
     def compute_dA0(self) -> None:
         """dA0 = W[1]ᵀ dZ[1], the gradient with respect to X: nothing learns from it, so B1 may leave it
         for whoever shows it (the same call as in backward_layer, so the same bits)."""
         input_gradient(self.dZ[1], self.W[1], out=self.dA[0])
 
+    def update_ops(self, learning_rate: float) -> list[Op]:
+        """The Update's calls for this α (kept while α stays the same)."""
+        if self._update[0] != learning_rate or not self._update[1]:
+            self._update = (learning_rate, gradient_step_ops(self.theta, self.grad, learning_rate, self._step_scratch))
+        return self._update[1]
+
     def update(self, learning_rate: float) -> None:
         """Update: W[l] := W[l] − α dW[l]; b[l] := b[l] − α db[l], all layers at once on θ."""
-        gradient_step(self.theta, self.grad, learning_rate, self._step_scratch)
+        run(self.update_ops(learning_rate))
 
     # ----------------------------------------------------------------- whole iterations
     def forward(self) -> None:
         """F1 … FL on the bound data."""
-        for l in range(1, self.L + 1):
-            self.forward_layer(l)
+        run(self.iteration_forward_ops)
 
     def backward(self, need_dA0: bool = False) -> None:
         """BL … B1; dA0 (the gradient with respect to X) only when asked for."""
-        for l in range(self.L, 0, -1):
-            self.backward_layer(l, need_dA_prev=l > 1 or need_dA0)
+        run(self.iteration_backward_ops)
+        if need_dA0:
+            self.compute_dA0()
 
     def iterate(self, learning_rate: float) -> float:
         """One gradient-descent iteration; returns the cost J before the update."""
-        self.forward()
-        cost = self.compute_cost()
-        self.backward()
-        self.update(learning_rate)
+        run(self.iteration_forward_ops)
+        cost = self.cross_entropy.cost().item()
+        run(self.iteration_backward_ops)
+        run(self.update_ops(learning_rate))
         return cost
 
     def train(self, num_iterations: int, learning_rate: float) -> np.ndarray:
@@ -287,21 +363,14 @@ class Network:
                 costs[i] = self.iterate(learning_rate)
         return costs
 
-    def correct_count(self) -> int:
-        """How many training examples the current A[L] classifies right (A[L] > 0.5 ⇔ Y = 1)."""
-        return self._train_score.correct(self.A[self.L])
-
     def evaluate(self, X: np.ndarray, Y: np.ndarray) -> tuple[float, float]:
         """(J, accuracy) on another set, e.g. the test set, on buffers kept for it (nothing allocated
         when the same X comes again, as it does every iteration). The training caches stay untouched."""
         ev = self._eval
         if ev is None or ev.X is not X:
-            ev = self._eval = _Evaluation(X, Y, self.layer_dims, self.dtype)
-        A = X
-        for l in range(1, self.L + 1):
-            linear_forward(A, self.W[l], self.b[l], out=ev.Z[l])
-            A = self.g[l].forward(ev.Z[l], ev.A[l])
-        return cost_from_logits(ev.Z[self.L], ev.Y, ev.scratch), ev.score.correct(A) / X.shape[1]
+            ev = self._eval = _Evaluation(self, X, Y)
+        run(ev.ops)
+        return ev.cross_entropy.cost().item(), ev.score.correct(ev.A[self.L]) / X.shape[1]
 
     # ----------------------------------------------------------------- inference
     def predict_proba(self, X: np.ndarray, theta: np.ndarray | None = None) -> np.ndarray:
@@ -336,9 +405,9 @@ class Network:
         return np.mean(self.predict(X) == Y).item()
 
 
-class _Scorer:
+class Scorer:
     """Counts right predictions against fixed labels Y (1, m) with two NumPy calls and no allocation:
-    correct = #(Y = 0) + Σ_j [A_j > 0.5] · (2 Y_j − 1)."""
+    correct = #(Y = 0) + Σ_j [A_j > 0.5] · (2 Y_j − 1) (whole numbers: exact in any order)."""
 
     def __init__(self, Y: np.ndarray) -> None:
         self.sign = (2.0 * Y - 1.0).reshape(-1).astype(np.float64)
@@ -349,17 +418,26 @@ class _Scorer:
         np.greater(A_L.reshape(-1), 0.5, out=self.predicted)
         return self.negatives + int(np.dot(self.predicted, self.sign))
 
+    def correct_rows(self, predicted: np.ndarray) -> np.ndarray:
+        """The counts of k sets of predictions at once: ``predicted`` (k, m) holds [A > 0.5] as 0 and 1."""
+        return self.negatives + predicted @ self.sign
+
 
 class _Evaluation:
-    """Forward buffers for one evaluation set X (n_x, k), Y (1, k)."""
+    """Forward buffers and calls of one network for one evaluation set X (n_x, k), Y (1, k)."""
 
-    def __init__(self, X: np.ndarray, Y: np.ndarray, layer_dims: list[int], dtype: np.dtype) -> None:
-        k = X.shape[1]
+    def __init__(self, net: Network, X: np.ndarray, Y: np.ndarray) -> None:
+        k, dtype = X.shape[1], net.dtype
         self.X, self.Y = X, np.asarray(Y, dtype)
-        self.Z = [np.empty((0, 0))] + [np.empty((n, k), dtype) for n in layer_dims[1:]]
-        self.A = [np.empty((0, 0))] + [np.empty((n, k), dtype) for n in layer_dims[1:]]
-        self.scratch = np.empty((1, k), dtype)
-        self.score = _Scorer(self.Y)
+        denominator = np.empty((1, k), dtype)
+        self.cross_entropy = CrossEntropy(denominator, self.Y)
+        hidden = [np.empty((n, k), dtype) for n in net.layer_dims[1:-1]]
+        self.Z = [np.empty((0, 0)), *hidden, self.cross_entropy.logits]
+        self.A = [X] + [np.empty((n, k), dtype) for n in net.layer_dims[1:]]
+        L = net.L
+        into = [[self.Z[l], self.A[l]] + ([denominator] if l == L else []) for l in range(L + 1)]
+        self.ops = [op for l in range(1, L + 1) for op in net._forward_layer_ops(l, into[l], self.A[l - 1])]
+        self.score = Scorer(self.Y)
 
 
 def check_learning_rate(learning_rate: float) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -27,27 +26,12 @@ from . import steps
 from .changes import Change
 from .divergence import DivergenceChecks, DivergenceReport, likely_cause
 from .events import EDIT, LEARNING_RATE, PLANTED_BUG, Event, EventError, check_event, event_from_dict
-from .history import DEFAULT_BUDGET_BYTES, Keyframes, Series
+from .history import DEFAULT_BUDGET_BYTES, Keyframes
 from .layers import input_gradient
-from .network import Network, check_learning_rate
+from .network import Network, Scorer, check_learning_rate
 from .prefetch import Prefetch
+from .records import RECORD_COLUMNS, Records
 from .steps import BACKWARD, COST, FORWARD, UPDATE, MicroStep
-
-# Columns of the per-iteration record; then one ‖dW[l]‖ per layer.
-RECORD_COLUMNS = ("cost", "train_accuracy", "test_cost", "test_accuracy")
-# Above this size np.dot hands the sum to multi-threaded BLAS, which on two busy cores took milliseconds
-# instead of microseconds; einsum stays on this thread.
-DOT_SIZE_LIMIT = 8192
-
-
-def norm(v: np.ndarray) -> float:
-    """‖v‖₂ of a flat vector; rescaled when Σ v² overflows, so finite entries never give an infinite norm."""
-    squares = (np.dot(v, v) if v.size < DOT_SIZE_LIMIT else np.einsum("i,i->", v, v)).item()
-    if math.isfinite(squares) or not np.all(np.isfinite(v)):
-        return math.sqrt(squares)
-    top = np.abs(v).max().item()
-    return top * math.sqrt(np.dot(v / top, v / top).item())
-
 
 Listener = Callable[[Change, "Stepper"], None]
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,8 +90,8 @@ class Stepper:
         self.caches_current = True  # False after fast_forward without caches: the buffers hold an older iteration
         self._theta_initial = network.theta.copy()
         self.initialised_by_scheme = network.initialised_by_scheme  # θ_initial is what the init scheme drew
+        self._scorer = Scorer(network.Y)  # this iteration's accuracy, once F L is done (``latest``)
         self._memory_budget = memory_budget
-        self._dW_flat = [network.grad[s] for s in network.weight_slices[1:]]
         self._record_width = len(RECORD_COLUMNS) + self.L
         self._start_new_history()
 
@@ -119,7 +103,7 @@ class Stepper:
         self.J: float | None = None
         self.report: DivergenceReport | None = None
         self.events: list[Event] = []
-        self.records = Series(width=self._record_width)
+        self.records = Records(self.net)
         work = self.net.theta.size * self.net.m
         self.keyframes = Keyframes(self.net.theta.nbytes, work, self._memory_budget)
         self.keyframes.store(0, self.net.theta)
@@ -187,7 +171,7 @@ class Stepper:
         very start. The status line and the diagram both read it, so they always agree."""
         now = {"cost": self.current_cost, "train_accuracy": None}[name]
         if name == "train_accuracy" and self.is_filled("A", self.L):
-            now = self.net.correct_count() / self.net.m
+            now = self._scorer.correct(self.net.A[self.L]) / self.net.m
         if now is not None:
             return now, self.iteration
         t = self.iteration - 1
@@ -319,32 +303,65 @@ class Stepper:
     def _iterate_to(self, target: int) -> None:
         """Whole iterations up to the start of ``target``, checked and recorded where new.
 
-        This is Play's hot loop, so the per-iteration checks come first in a cheap combined form
-        (``DivergenceChecks.clean``); only when that fails are the micro-steps' exact checks run.
+        This is Play's hot loop: Network.iterate opened up (its lists of NumPy calls run here, the record
+        staged before the Update), the new iterations' forward passes tested cheaply every iteration and θ
+        at keyframes and at the end (divergence.py); a failed test replays with the exact checks.
         """
-        net, checks = self.net, self._checks
+        net, checks, keyframes, records = self.net, self._checks, self.keyframes, self.records
+        cost, update = net.cross_entropy.cost, net.update_ops(self.learning_rate)
         self.caches_current = True
-        keyframes = self.keyframes
+        unchecked = False  # whether θ has had new Updates since it was last found finite
         while self.iteration < target and self.report is None:
             t = self.iteration
-            # Network.iterate, opened up so that the new iteration's record is taken before the Update.
-            net.forward()
-            J = net.compute_cost()
-            net.backward()
+            for function, args in net.iteration_forward_ops:
+                function(*args)
+            J = cost().item()
+            for function, args in net.iteration_backward_ops:
+                function(*args)
             new = t >= self.furthest
+            if new:  # _record_iteration, inlined
+                records.stage(t, J, None if self.X_test is None else net.evaluate(self.X_test, self.Y_test))
+                self.furthest = t + 1
+            for function, args in update:
+                function(*args)
             if new:
-                self._record_iteration(J)
-            net.update(self.learning_rate)
-            if new and not checks.clean(J):
-                report = checks.after_iteration(J, t)
-                if report is not None:
-                    self._truncate_series(t)
-                    self._stop_inside(t, report)
+                unchecked = True
+                if not checks.forward_clean(J) and checks.forward_report(J, t) is not None:
+                    self._replay_checked(t)
                     return
             self.iteration = t = t + 1
-            if self.events or (t % keyframes.spacing == 0 and t not in keyframes):
+            spacing = keyframes.spacing
+            if unchecked and t % spacing == 0:
+                if not checks.theta_finite() and self._replay_checked(t - 1):
+                    return
+                unchecked = False
+            if self.events or (t % spacing == 0 and t not in keyframes):
                 self._enter_iteration(t)
+                update = net.update_ops(self.learning_rate)  # an event may have changed α
+        if unchecked and self.report is None and not checks.theta_finite():
+            self._replay_checked(self.iteration - 1)
         self._checkpoint = None
+
+    def _replay_checked(self, last: int) -> bool:
+        """A cheap test failed by iteration ``last``: replay from the keyframe before it (keyframes hold checked,
+        finite θ) with the micro-steps' exact checks and stop at the first failure, which may lie in an
+        earlier iteration's Update. True when stopped; the exact checks compute the tests' quantities, so
+        they find what the test saw, and False (the state then as it was) would mean they disagree."""
+        net, checks = self.net, self._checks
+        start, theta = self.keyframes.nearest(last)
+        np.copyto(net.theta, theta)
+        self._settings_as_of(start)
+        for t in range(start, last + 1):
+            if t > start:
+                self._enter_iteration(t)
+            self.iteration = t
+            report = checks.after_iteration(net.iterate(self.learning_rate), t)
+            if report is not None:
+                self._truncate_series(t)
+                self._stop_inside(t, report)
+                return True
+        self.iteration = last + 1
+        return False
 
     @_quietly
     def fast_forward(
@@ -404,14 +421,10 @@ class Stepper:
 
     # ----------------------------------------------------------------- history
     def _record_iteration(self, J: float | None) -> None:
-        """Store iteration t's cost, accuracies and ‖dW‖² per layer (the buffers still hold them)."""
-        net, row = self.net, self.records.row(self.iteration)
-        row[0] = J
-        row[1] = net.correct_count() / net.m
-        if self.X_test is not None:
-            row[2], row[3] = net.evaluate(self.X_test, self.Y_test)
-        for l, dW in enumerate(self._dW_flat, start=len(RECORD_COLUMNS)):
-            row[l] = norm(dW)
+        """Record iteration t's cost, accuracies and ‖dW‖ per layer (records.py) from the buffers, which
+        hold it until its Update."""
+        test = None if self.X_test is None else self.net.evaluate(self.X_test, self.Y_test)
+        self.records.stage(self.iteration, J, test)
         self.furthest = self.iteration + 1
 
     def _enter_iteration(self, t: int) -> None:

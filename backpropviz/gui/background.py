@@ -142,8 +142,9 @@ def _retire(job: BackgroundJob) -> None:
 
 
 @atexit.register
-def _stop_all() -> None:
-    """At exit, stop what still runs: a QThread destroyed while running aborts the interpreter."""
+def stop_all() -> None:
+    """Stop what still runs and wait for it (at exit: a QThread destroyed while running aborts the
+    interpreter; the tests: nothing of one test runs on into the next)."""
     for job in list(_running):
         job.cancel()
         job.wait()

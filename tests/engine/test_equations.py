@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from backpropviz.engine.activations import ACTIVATIONS, get_activation
+from backpropviz.engine.activations import (
+    ACTIVATIONS,
+    get_activation,
+    tanh_from_exp_ops,
+    tanh_is_vectorized,
+    tanh_ops,
+)
+from backpropviz.engine.activations import tanh as course_tanh
 from backpropviz.engine.init import initialize
 from backpropviz.engine.layers import (
     bias_gradient,
@@ -19,6 +26,7 @@ from backpropviz.engine.losses import (
     output_activation_gradient,
     output_gradient,
 )
+from backpropviz.engine.ops import run
 
 Z = np.array([[-2.0, 0.0, 3.0]])
 dA = np.array([[0.5, -1.0, 2.0]])
@@ -161,3 +169,23 @@ def test_init_schemes_shapes_scales_and_course_draw_order():
     assert [b.shape for _, b in params] == [(4, 1), (3, 1)]
     with pytest.raises(ValueError, match="unknown init scheme"):
         initialize(dims, "uniform")
+
+
+def test_the_exp_form_of_tanh_is_within_two_ulps_of_one_of_numpys():
+    # on CPUs where NumPy's float64 tanh is a scalar loop the engine computes 1 − 2/(e^{2Z} + 1) instead
+    Z = np.concatenate([np.linspace(-30, 30, 200001), [-800.0, 400.0, np.inf, -np.inf, 1e-300, -0.0]])
+    A = run_ops(tanh_from_exp_ops, Z)
+    np.testing.assert_allclose(A, np.tanh(Z), rtol=0, atol=2 * np.finfo(float).eps)
+    assert np.isnan(run_ops(tanh_from_exp_ops, np.array([np.nan])))[0]
+
+
+def test_the_engine_uses_numpys_tanh_where_it_is_vectorized_and_the_course_always():
+    expected = tanh_ops if tanh_is_vectorized() else tanh_from_exp_ops
+    assert get_activation("tanh").forward_ops is expected
+    assert course_tanh(Z, np.empty_like(Z)).tobytes() == np.tanh(Z).tobytes()
+
+
+def run_ops(ops, Z):
+    A = np.empty_like(Z)
+    run(ops(Z, A))
+    return A

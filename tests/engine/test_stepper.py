@@ -1,11 +1,13 @@
 """The micro-step cursor: bit-identity of every path, exact undo and rewind, events, divergence, memory."""
 
 import tracemalloc
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from stepper_state import assert_same, snapshot
 
+from backpropviz.engine.activations import ACTIVATIONS, tanh_from_exp_ops, tanh_ops
 from backpropviz.engine.history import Series
 from backpropviz.engine.network import Network
 from backpropviz.engine.stepper import Stepper
@@ -454,3 +456,62 @@ def test_goto_forward_over_trained_iterations_starts_from_the_keyframe_before(fl
     assert len(passes) < here.keyframes.spacing  # from the keyframe at or before 250, not from iteration 0
     assert_same(snapshot(here), snapshot(there))
     assert here.learning_rate == 0.6
+
+
+def test_records_do_not_depend_on_how_the_iterations_were_taken(flower):
+    # the accuracy and ‖dW‖ of new iterations are computed in batches (records.py): batch boundaries, runs of
+    # any length and micro-steps must all give the same bits, test-set columns included
+    X, Y = flower
+    def make():
+        return Stepper(Network([2, 5, 3, 1], "tanh", seed=4), X[:, :300], Y[:, :300], 0.5, X[:, 300:], Y[:, 300:])
+
+    whole = make()
+    whole.run(100)
+    chunks = make()
+    for n in (1, 5, 33, 2, 40, 19):
+        chunks.run(n)
+    stepped = make()
+    for _ in range(100 * len(stepped.steps)):
+        assert stepped.step()
+    for other in (chunks, stepped):
+        assert other.records.values().tobytes() == whole.records.values().tobytes()
+    assert np.isfinite(whole.records.values()).all()
+
+
+@pytest.mark.parametrize("learning_rate", [1e300, 1e305, 1e308])
+def test_an_overflowing_update_between_keyframes_is_reported_as_micro_steps_report_it(flower, learning_rate):
+    # whole iterations test θ only at keyframes (every 16 iterations here) and replay to find the first failure
+    def make():
+        s = flower_stepper(flower)
+        s.run(5)
+        s.set_learning_rate(learning_rate)
+        return s
+
+    ran = make()
+    report = ran.run(40)
+    stepped = make()
+    while stepped.step():
+        pass
+    assert report is not None and stepped.report is not None
+    assert report.message == stepped.report.message
+    assert (ran.iteration, ran.position) == (stepped.iteration, stepped.position)
+    assert ran.net.theta.tobytes() == stepped.net.theta.tobytes()
+    assert ran.records.values().tobytes() == stepped.records.values().tobytes()
+
+
+@pytest.mark.parametrize("forward_ops", [tanh_ops, tanh_from_exp_ops])
+def test_either_tanh_keeps_micro_steps_run_and_train_bit_identical(flower, monkeypatch, forward_ops):
+    # the engine picks its tanh once per process by the CPU; CI's CPU shows only one of them otherwise
+    monkeypatch.setitem(ACTIVATIONS, "tanh", replace(ACTIVATIONS["tanh"], forward_ops=forward_ops))
+    X, Y = flower
+    micro = flower_stepper(flower)
+    for _ in range(20 * len(micro.steps)):
+        assert micro.step()
+    ran = flower_stepper(flower)
+    ran.run(20)
+    net = Network([2, 4, 1], "tanh", seed=3)
+    net.bind(X, Y)
+    costs = net.train(20, 1.2)
+    assert ran.net.theta.tobytes() == micro.net.theta.tobytes() == net.theta.tobytes()
+    assert ran.records.values().tobytes() == micro.records.values().tobytes()
+    np.testing.assert_array_equal(ran.series("cost"), costs)

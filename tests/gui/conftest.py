@@ -1,9 +1,11 @@
 """GUI fixtures: a controller on the course's flower net and the main window around it."""
 
+import gc
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from backpropviz.engine.model import ModelSettings
 from backpropviz.gui.controller import Controller
@@ -61,3 +63,16 @@ def window(qtbot, controller):
     window.show()
     qtbot.waitExposed(window)
     return window
+
+
+@pytest.fixture(autouse=True)
+def each_test_cleans_up_after_itself():
+    """After the test (and after pytest-qt has closed its widgets): background jobs still running are stopped,
+    the closed widgets are deleted and what the test left is collected here, not in the middle of a later
+    test's events (background.py turns automatic collection off while jobs run)."""
+    yield
+    from backpropviz.gui import background
+
+    background.stop_all()
+    QApplication.processEvents()
+    gc.collect()
