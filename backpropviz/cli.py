@@ -18,15 +18,14 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from .engine.activations import ACTIVATIONS
-from .engine.datasets import GENERATORS, Dataset, DatasetError, load_csv, toy_dataset
+from .engine.csv_import import load_for_cli
+from .engine.datasets import GENERATORS, Dataset, DatasetError
 from .engine.init import INIT_SCHEMES
 from .engine.model import HiddenLayer, ModelSettings, build_stepper
 from .engine.network import check_learning_rate
 from .engine.session import SUFFIX, SessionError, max_saved_iterations, save_session
 
 PROGRESS_WIDTH = 30
-COURSE_DATASET = "flower"
-DEFAULT_TEST_SHARE = 0.2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -125,23 +124,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_dataset(args: argparse.Namespace) -> Dataset:
-    """The --dataset … options as a split Dataset; a DatasetError says what is wrong."""
-    test_share = args.test_share
-    if test_share is None:
-        test_share = 0.0 if args.dataset == COURSE_DATASET else DEFAULT_TEST_SHARE
-    if args.dataset in GENERATORS:
-        return toy_dataset(
-            args.dataset, args.samples, args.noise, args.data_seed, test_share=test_share,
-            standardize=args.standardize,
-        )
-    if args.samples is not None or args.noise is not None or args.data_seed is not None:
-        raise DatasetError("--samples, --noise and --data-seed apply to toy sets, not to a CSV file")
-    if not args.dataset.lower().endswith((".csv", ".tsv", ".txt")) and not Path(args.dataset).exists():
-        raise DatasetError(f"unknown data set {args.dataset!r}; valid names: {', '.join(GENERATORS)}, or a CSV path")
-    return load_csv(Path(args.dataset)).resplit(test_share=test_share, standardize=args.standardize)
-
-
 def run_settings(args: argparse.Namespace, data: Dataset) -> ModelSettings:
     """The run the arguments describe, as the window and sessions describe runs."""
     return ModelSettings(
@@ -168,7 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.save is not None and args.iterations > max_saved_iterations(len(args.layers) + 1):
         parser.error(f"argument --save: {args.iterations:,} iterations are more than a session can hold")
     try:
-        data = load_dataset(args)
+        data = load_for_cli(
+            args.dataset, samples=args.samples, noise=args.noise, data_seed=args.data_seed,
+            test_share=args.test_share, standardize=args.standardize,
+        )
     except DatasetError as exc:
         parser.error(f"argument --dataset: {exc}")
     settings = run_settings(args, data)

@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.activations import ACTIVATIONS
-from ..engine.datasets import DEFAULTS, TITLES, Dataset, DatasetError, load_csv
+from ..engine.csv_import import load_csv
+from ..engine.datasets import DEFAULTS, TITLES, Dataset, DatasetError
 from ..engine.init import INIT_SCHEMES
 from ..engine.model import HiddenLayer, ModelSettings, is_generated
 from .controller import Controller

@@ -13,7 +13,8 @@ import pytest
 from stepper_state import assert_same, snapshot
 
 from backpropviz.engine import session as session_module
-from backpropviz.engine.datasets import add_point, load_example
+from backpropviz.engine.csv_import import load_example
+from backpropviz.engine.datasets import add_point
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
 from backpropviz.engine.session import (
     MAX_ELEMENTS,

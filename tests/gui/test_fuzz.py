@@ -29,7 +29,7 @@ from conftest import peaks_at_once
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from backpropviz.engine.datasets import load_csv
+from backpropviz.engine.csv_import import load_csv
 from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.engine.presets import PRESETS
 from backpropviz.engine.stepper import MicroStep, Stepper
