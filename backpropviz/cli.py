@@ -21,6 +21,7 @@ from .engine.activations import ACTIVATIONS
 from .engine.csv_import import load_for_cli
 from .engine.datasets import GENERATORS, Dataset, DatasetError
 from .engine.init import INIT_SCHEMES
+from .engine.limits import check_hidden_layers
 from .engine.model import HiddenLayer, ModelSettings, build_stepper
 from .engine.network import check_learning_rate
 from .engine.session import SUFFIX, SessionError, max_saved_iterations, save_session
@@ -48,9 +49,12 @@ def _positive_int(text: str) -> int:
 def _learning_rate(text: str) -> float:
     try:
         value = float(text)
-        check_learning_rate(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}") from None
+    try:
+        check_learning_rate(value)
+    except ValueError as exc:  # the engine's reason; argparse names the option already
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("learning rate ")) from None
     return value
 
 
@@ -59,9 +63,14 @@ def _hidden_layers(text: str) -> list[int]:
     if text.strip() in ("", "0"):
         return []
     try:
-        return [_positive_int(part.strip()) for part in text.split(",")]
+        units = [_positive_int(part.strip()) for part in text.split(",")]
     except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(f"layer sizes must be positive whole numbers: {exc}") from None
+    try:
+        check_hidden_layers(units)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return units
 
 
 def _share(text: str) -> float:
@@ -159,7 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = run_settings(args, data)
     # The stepper runs the engine's own iterations (bit-identical to Network.train) and keeps the
     # per-iteration record a saved session needs; it also stops on the last finite state if α is absurd.
-    stepper = build_stepper(settings, data)
+    try:
+        stepper = build_stepper(settings, data)
+    except ValueError as exc:  # beyond the limits every run obeys (e.g. working memory)
+        parser.error(str(exc))
     network = stepper.net
     show_progress = not args.json and sys.stderr.isatty()
     done = 0

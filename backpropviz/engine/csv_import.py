@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 
-from .datasets import GENERATORS, MAX_COLUMNS, MAX_ROWS, Dataset, DatasetError, check_XY, toy_dataset
+from .datasets import GENERATORS, Dataset, DatasetError, check_XY, toy_dataset
+from .limits import MAX_COLUMNS, MAX_FEATURE_MAGNITUDE, MAX_ROWS
+from .reading import NotRegularFileError, open_regular
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -34,6 +36,11 @@ DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 MISSING_TOKENS = frozenset({"", "na", "n/a", "null", "none", "?", "-", "--"})
 # With ';' or tab as the delimiter a comma is free to be a decimal mark, as European spreadsheets write.
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+# Features parsed by NumPy at a time: big enough that its per-call cost vanishes, small enough that one call
+# (which holds the GIL) leaves the window's thread free again within milliseconds when it reads off-thread.
+BATCH_CELLS = 1 << 16
+READ_BUFFER_BYTES = 1 << 20
+PROGRESS_BYTES = 1 << 20  # progress is reported after each this many bytes read
 COURSE_DATASET = "flower"  # the CLI holds out no test set of it by default, to keep the course's numbers
 DEFAULT_TEST_SHARE = 0.2
 
@@ -45,16 +52,24 @@ class _Lines:
     the reader stop at the first problem or limit without having read the rest.
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, total: int, progress: Callable[[int, int], None] | None = None) -> None:
         self.stream = stream
         self.number = 0  # lines read so far = the number of the last line read
         self.delimiter: str | None = None  # known once sniffed; used to name the column of a bad byte
+        self.total = total  # bytes in the stream
+        self.bytes_read = 0
+        self._progress = progress
+        self._next_report = 0
 
     def __iter__(self) -> Iterator[str]:
         return self
 
     def __next__(self) -> str:
         raw = self.stream.readline(MAX_LINE_BYTES + 1)
+        self.bytes_read += len(raw)
+        if self._progress is not None and (self.bytes_read >= self._next_report or not raw):
+            self._progress(self.bytes_read, self.total)
+            self._next_report = self.bytes_read + PROGRESS_BYTES
         if not raw:
             raise StopIteration
         self.number += 1
@@ -72,6 +87,11 @@ class _Lines:
                     "save it as CSV UTF-8", line=1,
                 )
         if b"\x00" in raw:
+            if _looks_like_utf16(raw):
+                raise DatasetError(
+                    f"line {self.number}: the file looks like UTF-16 text without a byte-order mark (every other "
+                    "byte is 0); save it as CSV UTF-8", line=self.number,
+                )
             column = self._column(raw[: raw.index(b"\x00")])
             raise DatasetError(
                 f"line {self.number}, column {column}: a NUL byte; this looks like a binary file, not CSV "
@@ -101,6 +121,23 @@ class _Lines:
         """The field number a byte offset falls in: delimiters before it, plus one."""
         delimiters = [self.delimiter] if self.delimiter else list(DELIMITERS)
         return 1 + sum(prefix.count(d.encode()) for d in delimiters)
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Whether a line holding NUL bytes reads as text in UTF-16 (a line may start with the 0 byte that
+    ended the line before it in UTF-16LE)."""
+    if 4 * raw.count(0) < len(raw):  # ASCII text in UTF-16 is half zeros; one stray NUL is something else
+        return False
+    for encoding in ("utf-16-le", "utf-16-be"):
+        for start in (0, 1):
+            part = raw[start:]
+            try:
+                text = part[: len(part) // 2 * 2].decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if text and all(c.isprintable() or c in "\t\r\n" for c in text):
+                return True
+    return False
 
 
 def _is_blank(line: str) -> bool:
@@ -143,26 +180,35 @@ def _number(cell: str, decimal_comma: bool) -> float | None:
         return None
 
 
-def _open_source(source: str | os.PathLike[str] | bytes) -> tuple[BinaryIO, str, str]:
-    """(byte stream, default name, source description) for a path, CSV text or CSV bytes."""
+def _open_source(source: str | os.PathLike[str] | bytes) -> tuple[BinaryIO, str, str, int]:
+    """(byte stream, default name, source description, size in bytes) for a path, CSV text or CSV bytes."""
     if isinstance(source, (bytes, bytearray)):
-        return io.BytesIO(bytes(source)), "data", "<bytes>"
+        return io.BytesIO(bytes(source)), "data", "<bytes>", len(source)
     if isinstance(source, str) and ("\n" in source or "\r" in source):
         # Encode once so text and files share one path (surrogatepass lets a bad code point be reported).
-        return io.BytesIO(source.encode("utf-8", errors="surrogatepass")), "data", "<text>"
+        data = source.encode("utf-8", errors="surrogatepass")
+        return io.BytesIO(data), "data", "<text>", len(data)
     path = Path(source)
     try:
-        return path.open("rb"), path.stem or "data", str(path)
+        raw = open_regular(path)
     except FileNotFoundError:
         hint = " (to read CSV text, pass a string with a line break)" if isinstance(source, str) else ""
         raise DatasetError(f"file not found: {path}{hint}") from None
     except IsADirectoryError:
         raise DatasetError(f"{path} is a folder, not a CSV file") from None
+    except NotRegularFileError as exc:
+        raise DatasetError(str(exc)) from None
     except OSError as exc:
         raise DatasetError(f"cannot open {path}: {exc.strerror or exc}") from None
+    return io.BufferedReader(raw, READ_BUFFER_BYTES), path.stem or "data", str(path), raw.size
 
 
-def load_csv(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Dataset:
+def load_csv(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    name: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Dataset:
     """Read a CSV of features then a label per row into a Dataset (no test split; use ``resplit``).
 
     ``source`` is a path (a Path, or a str without a line break), CSV text (a str with a line break) or
@@ -170,14 +216,19 @@ def load_csv(source: str | os.PathLike[str] | bytes, *, name: str | None = None)
     cell is not a number); comma, semicolon or tab delimited (sniffed; an Excel "sep=;" first line is
     honoured); UTF-8 with or without a byte-order mark; blank lines are skipped. With ';' or tab a decimal
     comma (1,5) is read as 1.5. Labels must be two classes: 0 and 1, or any two distinct values (strings
-    or numbers), mapped to 0 and 1 in sorted order and named in ``label_names``.
+    or numbers), mapped to 0 and 1 in sorted order and named in ``label_names``. Features must be finite
+    and at most MAX_FEATURE_MAGNITUDE in size (larger ones would overflow when standardised).
 
     Raises DatasetError with the line and column of the problem. Reading stops at the first problem or at
-    the first row or column beyond MAX_ROWS / MAX_COLUMNS. X is (n_features, m), Y (1, m).
+    the first row or column beyond MAX_ROWS / MAX_COLUMNS; a path that is not a regular file (a FIFO, a
+    device) is refused before it is opened. X is (n_features, m), Y (1, m).
+
+    ``progress(bytes_read, total_bytes)`` is called now and then while reading; an exception it raises
+    stops the reading and comes out of load_csv (how a caller cancels).
     """
-    stream, default_name, origin = _open_source(source)
+    stream, default_name, origin, total = _open_source(source)
     with stream:
-        X, Y, label_names, feature_names = _read_csv(_Lines(stream))
+        X, Y, label_names, feature_names = _read_csv(_Lines(stream, total, progress))
     return Dataset.from_arrays(
         X, Y, name=name or default_name, source=origin, label_names=label_names, feature_names=feature_names,
     )
@@ -192,12 +243,36 @@ def _plural(count: int, word: str) -> str:
 
 
 def _read_csv(lines: _Lines) -> tuple[np.ndarray, np.ndarray, tuple[str, str], tuple[str, ...]]:
-    # Sniff on the first few non-blank lines, then read them again through the csv module with the rest.
+    delimiter, head, pending = _read_head(lines)
+    lines.delimiter = delimiter
+    table = _Table(delimiter)
+    for number, text in enumerate(head, start=1):
+        table.add(number, text)
+    problem = pending
+    while problem is None:
+        try:
+            text = next(lines)
+        except StopIteration:
+            return table.finish()
+        except DatasetError as exc:
+            problem = exc
+        else:
+            table.add(lines.number, text)
+    table.flush()  # the rows before the bad line may hold an earlier problem: report things in file order
+    raise problem
+
+
+def _read_head(lines: _Lines) -> tuple[str, list[str], DatasetError | None]:
+    """(delimiter, the lines read to sniff it, a problem met in the line after them or None).
+
+    The delimiter is sniffed on the first five non-blank lines (or named by an Excel "sep=;" first line);
+    a bad line met while looking ahead is returned, to be raised in its turn.
+    """
     head: list[str] = []
     sample: list[str] = []
     sample_start = 0
     delimiter = None
-    pending: DatasetError | None = None  # a bad line met while looking ahead, raised in its turn
+    pending: DatasetError | None = None
     while True:
         try:
             line = next(lines)
@@ -206,7 +281,7 @@ def _read_csv(lines: _Lines) -> tuple[np.ndarray, np.ndarray, tuple[str, str], t
         except DatasetError as exc:
             if not sample:
                 raise
-            pending = exc  # the rows before it may hold an earlier problem: report things in file order
+            pending = exc
             break
         head.append(line)
         if _is_blank(line):
@@ -226,53 +301,154 @@ def _read_csv(lines: _Lines) -> tuple[np.ndarray, np.ndarray, tuple[str, str], t
             break
     if not sample:
         raise DatasetError("the file is empty: no rows of data")
-    delimiter = delimiter or _sniff(sample, sample_start)
-    lines.delimiter = delimiter
-    decimal_comma = delimiter != ","
+    return delimiter or _sniff(sample, sample_start), head, pending
 
-    def all_lines() -> Iterator[str]:
-        yield from head
-        if pending is not None:
-            raise pending
-        yield from lines
 
-    reader = csv.reader(all_lines(), delimiter=delimiter, skipinitialspace=True)
-    header: list[str] | None = None
-    width = 0  # columns per row, fixed by the first row
-    first_line = 0
-    values = array.array("d")  # the features row after row, 8 bytes each (a list of floats takes 32)
-    labels: list[float | str] = []
-    classes: dict[float | str, str] = {}  # label key → its text as first written
-    previous_line = 0
+class _NotCleanError(Exception):
+    """A batch of rows the fast reader does not vouch for: it is read again row by row."""
 
-    def where(line: int, column: int) -> str:
+
+class _Table:
+    """The rows of a CSV once its delimiter is known: header, width, features and labels, checked in order.
+
+    Rows go one of two ways. ``_row`` splits a row with the csv module and reads it cell by cell in
+    Python: it finds every problem and words its message (line, column, header name). Rows that need no
+    csv quoting rules (no quote before the label, the expected number of delimiters) are collected into
+    batches whose features NumPy's C reader parses at once (``_parse``), then checked as a block. A batch
+    with any problem at all, or one the C reader reads differently from Python (it refuses what float()
+    accepts, like 1_000 or non-ASCII digits), is read again by ``_row``, so the messages and the first
+    problem in file order are exactly those of the row-by-row reader, and the numbers bit for bit the
+    same (both use the correctly rounded conversion of Python's float()).
+    """
+
+    def __init__(self, delimiter: str) -> None:
+        self.delimiter = delimiter
+        self.decimal_comma = delimiter != ","
+        d = re.escape(delimiter)
+        # A cell that is exactly a decimal-comma number (what _number reads as one), to be given a point.
+        self._comma_cell = re.compile(rf"(?:(?<={d})|^)(\s*[+-]?\d*),(\d+(?:[eE][+-]?\d+)?\s*)(?={d}|$)")
+        self._field_limit = csv.field_size_limit()  # a longer line may hold a field the csv module refuses
+        self.header: list[str] | None = None
+        self.width = 0  # columns per row, fixed by the first row
+        self.first_line = 0
+        self.count = 0  # data rows so far
+        self.classes: dict[float | str, str] = {}  # label key → its text as first written
+        self.labels: list[float | str] = []
+        self.blocks: list[np.ndarray] = []  # the features, (rows, n_x) each, in file order
+        self.values = array.array("d")  # features of rows read one by one since the last block
+        self.batch: list[tuple[int, str, str, str]] = []  # (line number, line, features, label cell)
+
+    def where(self, line: int, column: int) -> str:
         """"line 7, column 2 (x2)": the place of a cell, named after its header if there is one."""
-        default = f"x{column}" if column < width else "label"
-        name = header[column - 1] if header else default
+        default = f"x{column}" if column < self.width else "label"
+        name = self.header[column - 1] if self.header else default
         return f"line {line}, column {column} ({name or default})"
 
-    while True:
+    def add(self, number: int, text: str) -> None:
+        """Take line ``number`` (with its line end)."""
+        if not text.strip() and self.delimiter not in text and '"' not in text:
+            return  # a blank line, as the csv module would split it
+        split = self._split(text) if self.width else None
+        if split is None:
+            self.flush()
+            self._row(number, text)
+            return
+        self.batch.append((number, text, *split))
+        if len(self.batch) * self.width >= BATCH_CELLS:
+            self.flush()
+
+    def _split(self, text: str) -> tuple[str, str] | None:
+        """(features, label cell) of a row the csv module would split at every delimiter, else None.
+
+        A row of the wrong width may come back split: the batch it joins then fails its checks."""
+        body = text.rstrip("\r\n")
+        d = self.delimiter
+        if len(body) > self._field_limit:
+            return None
+        quote = body.find('"')
+        if quote < 0:
+            # A row of another width is not counted out here: NumPy refuses the batch (rows of different
+            # widths, or a block of the wrong shape), and the row-by-row reader words the problem.
+            cut = body.rfind(d)
+            return (body[:cut], body[cut + 1 :]) if cut >= 0 else None
+        # A quoted label ("yes", as R writes strings) is fine; a quote in a feature is for the csv module.
+        cut = body.rfind(d, 0, quote)
+        if cut < 0 or body.count(d, 0, cut + 1) != self.width - 1:
+            return None
         try:
-            row = next(reader)
-        except StopIteration:
-            break
+            fields = next(csv.reader([text[cut + 1 :]], delimiter=d, skipinitialspace=True))
+        except csv.Error:
+            return None
+        if len(fields) != 1 or "\n" in fields[0] or "\r" in fields[0]:
+            return None
+        return body[:cut], fields[0]
+
+    def flush(self) -> None:
+        """Read the batch collected so far: at once if it is clean, else row by row (which raises)."""
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        try:
+            block, keys, classes = self._parse(batch)
+        except _NotCleanError:
+            for number, text, _, _ in batch:
+                self._row(number, text)
+            return
+        self._seal()
+        self.blocks.append(block)
+        self.labels.extend(keys)
+        self.classes = classes
+        self.count += len(batch)
+
+    def _parse(
+        self, batch: list[tuple[int, str, str, str]]
+    ) -> tuple[np.ndarray, list[float | str], dict[float | str, str]]:
+        """(features (rows, n_x), label keys, classes after them) of a clean batch; _NotCleanError otherwise."""
+        if self.count + len(batch) > MAX_ROWS:
+            raise _NotCleanError
+        features = [cells for _, _, cells, _ in batch]
+        if self.decimal_comma:
+            features = [self._comma_cell.sub(r"\1.\2", cells) if "," in cells else cells for cells in features]
+        try:
+            block = np.loadtxt(features, delimiter=self.delimiter, comments=None, dtype=np.float64, ndmin=2)
+        except ValueError:
+            raise _NotCleanError from None
+        # NaN fails the comparison too; a blank feature line (n_x = 1) is skipped by loadtxt: a short block
+        if block.shape != (len(batch), self.width - 1) or not np.all(np.abs(block) <= MAX_FEATURE_MAGNITUDE):
+            raise _NotCleanError
+        classes = dict(self.classes)
+        try:
+            keys = [_label(cell, number, self.width, classes, self.where) for number, _, _, cell in batch]
+        except DatasetError:
+            raise _NotCleanError from None
+        return block, keys, classes
+
+    def _seal(self) -> None:
+        """The features of rows read one by one so far, as a block (they come before the next block)."""
+        if self.values:
+            self.blocks.append(np.frombuffer(self.values, dtype=np.float64).reshape(-1, self.width - 1))
+            self.values = array.array("d")
+
+    def _row(self, line: int, text: str) -> None:
+        """Read one row cell by cell, with the csv module's quoting rules; DatasetError at its first problem."""
+        try:
+            row = next(csv.reader([text], delimiter=self.delimiter, skipinitialspace=True), [])
         except csv.Error as exc:  # e.g. a field beyond csv.field_size_limit()
-            start = previous_line + 1
             raise DatasetError(
-                f"line {start}: cannot split this row into columns ({exc}); is a quote left open?", line=start
+                f"line {line}: cannot split this row into columns ({exc}); is a quote left open?", line=line
             ) from None
-        start, line = previous_line + 1, reader.line_num
-        previous_line = line
         for c, cell in enumerate(row, start=1):
-            if "\n" in cell or "\r" in cell:  # the csv module let a quoted cell run on into the next line
+            if "\n" in cell or "\r" in cell:  # the quote runs on to the end of the line
                 raise DatasetError(
-                    f"line {start}, column {c}: a quote opened here is not closed on the same line",
-                    line=start, column=c,
+                    f"line {line}, column {c}: a quote opened here is not closed on the same line",
+                    line=line, column=c,
                 )
         if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # a blank line
+            return  # a blank line
+        width = self.width
         if not width:
-            width, first_line = len(row), line
+            width = self.width = len(row)
+            self.first_line = line
             if width > MAX_COLUMNS:
                 raise DatasetError(
                     f"line {line}: {width:,} columns, more than the {MAX_COLUMNS:,} allowed", line=line
@@ -280,63 +456,89 @@ def _read_csv(lines: _Lines) -> tuple[np.ndarray, np.ndarray, tuple[str, str], t
             if width < 2:
                 raise DatasetError(
                     f"line {line}: only one column; each row needs at least one feature and a label, "
-                    f"separated by a {DELIMITERS[delimiter]}", line=line,
+                    f"separated by a {DELIMITERS[self.delimiter]}", line=line,
                 )
             # A header is a first row with a feature cell that is text (not a number, not a missing mark).
-            if any(_number(c, decimal_comma) is None and c.strip().lower() not in MISSING_TOKENS
+            if any(_number(c, self.decimal_comma) is None and c.strip().lower() not in MISSING_TOKENS
                    for c in row[:-1]):
-                header = [c.strip() for c in row]
-                continue
+                self.header = [c.strip() for c in row]
+                return
         elif len(row) != width:  # a ragged row
             column = min(len(row), width) + 1
             problem = "is missing" if len(row) < width else "is one too many"
+            place = self.where(line, column) if len(row) < width else f"line {line}, column {column}"
             raise DatasetError(
-                f"{where(line, column) if len(row) < width else f'line {line}, column {column}'} {problem}: "
-                f"this row has {_plural(len(row), 'column')} but line {first_line} has {width}; every row "
-                "needs the same columns", line=line, column=column,
+                f"{place} {problem}: this row has {_plural(len(row), 'column')} but line {self.first_line} has "
+                f"{width}; every row needs the same columns", line=line, column=column,
             )
-        if len(labels) == MAX_ROWS:
+        if self.count == MAX_ROWS:
             raise DatasetError(
                 f"line {line}: more than {MAX_ROWS:,} data rows; stopped reading here (use a smaller sample)",
                 line=line,
             )
         for c, cell in enumerate(row[:-1], start=1):
-            value = _number(cell, decimal_comma)
-            text = cell.strip()
-            if value is None:
-                if text.lower() in MISSING_TOKENS:
-                    raise DatasetError(f"{where(line, c)}: {_missing(text)}", line=line, column=c)
-                raise DatasetError(f"{where(line, c)}: {text!r} is not a number", line=line, column=c)
-            if not math.isfinite(value):
-                raise DatasetError(
-                    f"{where(line, c)}: {text!r} is not a finite number (NaN and infinity cannot be learned "
-                    "from)", line=line, column=c,
-                )
-            values.append(value)
-        labels.append(_label(row[-1], line, width, classes, where))
+            self.values.append(self._feature(cell, line, c))
+        self.labels.append(_label(row[-1], line, width, self.classes, self.where))
+        self.count += 1
 
-    if not labels:
-        if header is not None:
-            raise DatasetError(f"line {first_line} is a header, but no data rows follow it", line=first_line)
-        raise DatasetError("the file is empty: no rows of data")
-    if len(classes) < 2:
-        (text,) = classes.values()
-        raise DatasetError(
-            f"only one class: every label is {text!r} ({_plural(len(labels), 'row')}); a binary classifier "
-            "needs two classes"
+    def _feature(self, cell: str, line: int, column: int) -> float:
+        value = _number(cell, self.decimal_comma)
+        text = cell.strip()
+        where = self.where(line, column)
+        if value is None:
+            if text.lower() in MISSING_TOKENS:
+                raise DatasetError(f"{where}: {_missing(text)}", line=line, column=column)
+            raise DatasetError(f"{where}: {text!r} is not a number", line=line, column=column)
+        if not math.isfinite(value):
+            raise DatasetError(
+                f"{where}: {text!r} is not a finite number (NaN and infinity cannot be learned from)",
+                line=line, column=column,
+            )
+        if abs(value) > MAX_FEATURE_MAGNITUDE:
+            raise DatasetError(
+                f"{where}: {text!r} is too large: features beyond ±{MAX_FEATURE_MAGNITUDE:g} would overflow when "
+                "standardised (their squares pass float64's range); rescale this column", line=line, column=column,
+            )
+        return value
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray, tuple[str, str], tuple[str, ...]]:
+        """(X (n_x, m), Y (1, m), label names, feature names) of all rows read."""
+        self.flush()
+        self._seal()
+        if not self.labels:
+            if self.header is not None:
+                raise DatasetError(
+                    f"line {self.first_line} is a header, but no data rows follow it", line=self.first_line
+                )
+            raise DatasetError("the file is empty: no rows of data")
+        if len(self.classes) < 2:
+            (text,) = self.classes.values()
+            raise DatasetError(
+                f"only one class: every label is {text!r} ({_plural(len(self.labels), 'row')}); a binary "
+                "classifier needs two classes"
+            )
+        # Sorted order: numbers numerically (so labels 0 and 1 stay 0 and 1), anything else as text.
+        classes = self.classes
+        keys = sorted(classes, key=float) if all(isinstance(k, float) for k in classes) else sorted(
+            classes, key=classes.__getitem__
         )
-    # Sorted order: numbers numerically (so labels 0 and 1 stay 0 and 1), anything else as text.
-    if all(isinstance(key, float) for key in classes):
-        keys = sorted(classes, key=float)
-    else:
-        keys = sorted(classes, key=classes.__getitem__)
-    code = {key: float(i) for i, key in enumerate(keys)}
-    label_names = ("0", "1") if keys == [0.0, 1.0] else (classes[keys[0]], classes[keys[1]])
-    X = np.ascontiguousarray(np.frombuffer(values, dtype=np.float64).reshape(len(labels), width - 1).T)
-    Y = np.array([code[key] for key in labels], dtype=np.float64).reshape(1, -1)
-    names = header[:-1] if header else [""] * (width - 1)
-    feature_names = tuple(name or f"x{i}" for i, name in enumerate(names, start=1))
-    return X, Y, label_names, feature_names
+        code = {key: float(i) for i, key in enumerate(keys)}
+        label_names = ("0", "1") if keys == [0.0, 1.0] else (classes[keys[0]], classes[keys[1]])
+        Y = np.array([code[key] for key in self.labels], dtype=np.float64).reshape(1, -1)
+        names = self.header[:-1] if self.header else [""] * (self.width - 1)
+        feature_names = tuple(name or f"x{i}" for i, name in enumerate(names, start=1))
+        return self._features(), Y, label_names, feature_names
+
+    def _features(self) -> np.ndarray:
+        """X (n_x, m) from the blocks, each freed once copied (so the features are held twice at most)."""
+        X = np.empty((self.width - 1, self.count))
+        at = 0
+        self.blocks.reverse()
+        while self.blocks:
+            block = self.blocks.pop()
+            X[:, at : at + len(block)] = block.T
+            at += len(block)
+        return X
 
 
 def _label(

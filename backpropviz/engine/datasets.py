@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-MAX_ROWS = 100_000
-MAX_COLUMNS = 1_000  # all columns, the label included
-MAX_GENERATED = MAX_ROWS  # hand edits and generators obey the same size as imports
+from .limits import MAX_ROWS  # generators and hand edits obey the same size as CSV imports
 
 
 class DatasetError(ValueError):
@@ -42,8 +40,8 @@ class DatasetError(ValueError):
 # ----------------------------------------------------------------------------------------- generators
 def _check_generator_args(n: int, noise: float, seed: int) -> tuple[int, float, int]:
     """The three knobs every generator has, validated: n ≥ 2 (one point per class), finite noise ≥ 0."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_GENERATED:
-        raise DatasetError(f"n must be a whole number from 2 to {MAX_GENERATED:,}, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_ROWS:
+        raise DatasetError(f"n must be a whole number from 2 to {MAX_ROWS:,}, got {n!r}")
     try:
         noise_value = float(noise)
     except (TypeError, ValueError):
@@ -264,7 +262,8 @@ def train_test_split(
     Stratified: each class gives round(test_share · its count) points to the test set, but always keeps
     at least one for training. The two parts are disjoint, together they are every column, and each keeps
     the original column order (so test_share = 0 gives X back unchanged, and the course's numbers with it).
-    Reproducible: the same seed picks the same columns. X_test has 0 columns when test_share is 0.
+    Reproducible: the same seed picks the same columns. X_test has 0 columns when test_share is 0, and
+    then X_train and Y_train are X and Y themselves, not copies.
     """
     X, Y = np.asarray(X), np.asarray(Y)
     check_XY(X, Y)
@@ -277,6 +276,8 @@ def train_test_split(
         members = np.flatnonzero(Y[0] == label)
         k = min(math.floor(share * members.size + 0.5), members.size - 1)  # round half up, keep one
         is_test[rng.permutation(members)[:k]] = True
+    if not is_test.any():  # nothing held out: no copy of X (it may be the biggest array around)
+        return X, Y, X[:, :0], Y[:, :0]
     return X[:, ~is_test], Y[:, ~is_test], X[:, is_test], Y[:, is_test]
 
 
@@ -481,8 +482,8 @@ def add_point(
         raise DatasetError(f"label must be 0 or 1, got {label!r}")
     if not (math.isfinite(x) and math.isfinite(y)):
         raise DatasetError(f"the point must have finite coordinates, got ({x}, {y})")
-    if X.shape[1] >= MAX_GENERATED:
-        raise DatasetError(f"the data set already has {MAX_GENERATED:,} points, the most allowed")
+    if X.shape[1] >= MAX_ROWS:
+        raise DatasetError(f"the data set already has {MAX_ROWS:,} points, the most allowed")
     return np.hstack([X, [[x], [y]]]), np.hstack([Y, [[float(label)]]])
 
 

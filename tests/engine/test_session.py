@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import struct
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -318,6 +319,38 @@ def with_npz_member(data, name, member_bytes):
     return pack(document, npz_bytes=buffer.getvalue())
 
 
+def big_network_on_many_points(document):
+    """Within every single limit (100,000 points, 6 × 1,024 units), but not in memory together."""
+    document["settings"]["samples"] = 100_000
+    document["settings"]["hidden"] = [{"units": 1024, "activation": "tanh"}] * 6
+
+
+def end_record_at(data):
+    at = data.rfind(b"PK\x05\x06")
+    assert at == len(data) - 22
+    return at
+
+
+def zip64_locator_at(data, offset):
+    """The zip with a ZIP64 locator (pointing at ``offset``) slipped in before its end record, which says
+    (by 0xFFFF members) that the ZIP64 record holds the counts."""
+    at = end_record_at(data)
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, offset, 1)
+    end = bytearray(data[at:])
+    struct.pack_into("<HH", end, 8, 0xFFFF, 0xFFFF)
+    return data[:at] + locator + bytes(end)
+
+
+def zip64_record_claiming(data, directory_bytes):
+    """The zip with a ZIP64 record and locator before its end record; the record claims ``directory_bytes``
+    of directory while the locator points elsewhere (at the file's first byte): zipfile reads the record
+    just before the locator, and so must the check."""
+    at = end_record_at(data)
+    record = b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 45, 45, 0, 0, 2, 2, directory_bytes, 0)
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, 0, 1)
+    return data[:at] + record + locator + data[at:]
+
+
 def set_in(path, value):
     """An edit_document function setting document[path…] = value."""
     def edit(document):
@@ -490,15 +523,43 @@ BAD_FILES = {
     ),
     "10⁹ hidden units claimed in the JSON": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 10**9)),
-        "would have 4,000,000,001 parameters; a session may hold at most 10,000,000",
+        "settings.hidden[0].units must be from 1 to 1,024, got 1,000,000,000",
     ),
     "a network too big for memory": (
-        lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 10**6)),
-        "numbers of working memory",
+        lambda g: changed(g["generated"], big_network_on_many_points),
+        "would need 2,458,400,000 numbers of working memory, more than the 100,000,000 allowed",
     ),
     "2,000 hidden layers": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden"], [{"units": 1, "activation": "relu"}] * 2000)),
-        "has 2,000 layers; a session may hold at most 1,000",
+        "settings.hidden has 2,000 hidden layers, more than the 6 the window can show",
+    ),
+    "7 hidden layers": (
+        lambda g: changed(g["generated"], set_in(["settings", "hidden"], [{"units": 1, "activation": "relu"}] * 7)),
+        "settings.hidden has 7 hidden layers, more than the 6 the window can show",
+    ),
+    "1,025 hidden units": (
+        lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 1025)),
+        "settings.hidden[0].units must be from 1 to 1,024, got 1,025",
+    ),
+    "a learning rate too small to move the weights": (
+        lambda g: changed(g["generated"], set_in(["settings", "learning_rate"], 1e-300)),
+        "settings.learning_rate is refused: learning rate 1e-300 is below the smallest allowed, 1e-12",
+    ),
+    "a first learning rate too small": (
+        lambda g: changed(g["generated"], set_in(["stepper", "initial_learning_rate"], 1e-13)),
+        "stepper.initial_learning_rate is refused: learning rate 1e-13 is below the smallest allowed",
+    ),
+    "a changed learning rate too small": (
+        lambda g: changed(g["generated"], set_in(["stepper", "events", 1, "data", "value"], 1e-300)),
+        "stepper.events[1].data.value is refused: learning rate 1e-300 is below",
+    ),
+    "a ZIP64 locator pointing near 2**64": (
+        lambda g: zip64_locator_at(g["generated"], 2**64 - 10),
+        "its ZIP64 locator points to byte 18,446,744,073,709,551,606",
+    ),
+    "a ZIP64 record before the locator claiming a huge directory": (
+        lambda g: zip64_record_claiming(g["generated"], 1 << 40),
+        "members in a 1,099,511,627,776-byte directory",
     ),
     "a directory of 1,000 members": (
         lambda g: many_members(g["generated"], 1000),
@@ -600,6 +661,103 @@ def test_missing_file_and_folder(tmp_path):
         load_session(tmp_path)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "pipe.bpv"
+    os.mkfifo(fifo)
+    with pytest.raises(SessionError, match=r"pipe\.bpv is a named pipe \(FIFO\), not a regular file"):
+        load_session(fifo)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_link_to_an_endless_device_is_refused(tmp_path):
+    link = tmp_path / "zero.bpv"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(SessionError, match=r"zero\.bpv \(a link to /dev/zero\) is a character device"):
+        load_session(link)
+
+
+def test_a_file_larger_than_any_session_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.bpv"
+    with path.open("wb") as stream:
+        stream.truncate(session_module.MAX_FILE_BYTES + 1)  # sparse: no disk space taken
+    with pytest.raises(SessionError, match=r"huge\.bpv is [\d,]+ bytes, more than a session can be"):
+        load_session(path)
+
+
+def test_a_file_that_grows_while_read_is_read_to_its_size_at_opening(good_files, tmp_path):
+    path = tmp_path / "growing.bpv"
+    path.write_bytes(good_files["generated"])
+    stream = session_module._open(path)
+    with path.open("ab") as more:
+        more.write(b"\0" * 10_000)  # appended after the size was taken: never read
+    with stream:
+        assert len(stream.read()) == len(good_files["generated"]) and stream.read() == b""
+        stream.seek(2**64)  # a hostile offset is just a position past the end
+        assert stream.read(10) == b"" and stream.tell() == 2**64
+
+
+def npz_bytes(arrays, extra=()):
+    """arrays.npz as np.savez writes it, with ``extra`` (name, bytes) members added."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with zipfile.ZipFile(buffer, "a") as npz:
+        for name, data in extra:
+            npz.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_an_npz_that_is_an_npy_followed_by_a_zip_is_read_as_the_zip(good_files):
+    """np.load would see the .npy at the start and read one array; the loader reads the members checked."""
+    document, arrays = unpack(good_files["generated"])
+    decoy = io.BytesIO()
+    np.save(decoy, np.arange(7.0))
+    loaded = load_session(pack(document, npz_bytes=decoy.getvalue() + npz_bytes(arrays)))
+    for name, array in loaded.arrays.items():
+        assert array.tobytes() == arrays[name].tobytes(), name
+
+
+def test_only_the_member_checked_is_read_when_two_names_match(good_files):
+    """``theta_initial`` beside ``theta_initial.npy``: np.load's lookup would pick the wrong one."""
+    document, arrays = unpack(good_files["generated"])
+    pickled = io.BytesIO()
+    np.save(pickled, np.array([None], dtype=object), allow_pickle=True)
+    extra = [("theta_initial", pickled.getvalue()), ("records", npy_claiming((10**12,)))]
+    loaded = load_session(pack(document, npz_bytes=npz_bytes(arrays, extra)))
+    assert loaded.arrays["theta_initial"].tobytes() == arrays["theta_initial"].tobytes()
+    loaded.build()
+
+
+def test_big_endian_and_fortran_ordered_arrays_read_as_written(good_files):
+    document, arrays = unpack(good_files["generated"])
+    odd = {name: a.astype(a.dtype.newbyteorder(">")) for name, a in arrays.items()}
+    odd["records"] = np.asfortranarray(odd["records"])
+    loaded = load_session(pack(document, odd))
+    for name, array in loaded.arrays.items():
+        assert array.dtype.isnative and not array.flags.writeable
+        np.testing.assert_array_equal(array, arrays[name])
+    loaded.build()
+
+
+def test_loading_a_long_history_holds_it_at_most_twice(good_files):
+    """A session of 400,000 recorded iterations: reading and building it keep ≤ 2 copies of the records."""
+    furthest = 400_000
+    document, arrays = unpack(good_files["generated"])
+    document["stepper"].update(iteration=0, position=0, furthest=furthest)
+    arrays["records"] = np.random.default_rng(0).random((furthest, arrays["records"].shape[1]))
+    data = pack(document, arrays)
+    size = arrays["records"].nbytes
+    tracemalloc.start()
+    try:
+        session = load_session(data)
+        _, _, stepper = session.build()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stepper.furthest == furthest
+    assert peak <= 2 * size + (4 << 20), f"peak {peak:,} bytes for {size:,} bytes of records"
+
+
 def test_a_newer_schema_is_named_before_anything_else(good_files):
     """A newer file may differ everywhere; the schema message must win over any type complaint."""
     document, arrays = unpack(good_files["generated"])
@@ -611,10 +769,10 @@ def test_a_newer_schema_is_named_before_anything_else(good_files):
 
 def test_headers_are_checked_before_any_array_is_read(good_files, monkeypatch):
     def no_reading(*args, **kwargs):
-        raise AssertionError("np.load must not be reached")
+        raise AssertionError("no array data may be read")
 
     data = with_npz_member(good_files["generated"], "records", npy_claiming((MAX_ELEMENTS + 1,)))
-    monkeypatch.setattr(session_module.np, "load", no_reading)
+    monkeypatch.setattr(session_module, "_read_data", no_reading)
     with pytest.raises(SessionError, match="claims shape"):
         load_session(data)
 
