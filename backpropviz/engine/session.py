@@ -51,7 +51,7 @@ from .. import __version__
 from .activations import ACTIVATIONS
 from .datasets import GENERATORS, Dataset, DatasetError
 from .init import INIT_SCHEMES
-from .limits import MAX_FEATURES, MAX_ROWS, MAX_UNITS, check_hidden_count, check_network
+from .limits import MAX_FEATURES, MAX_ROWS, check_hidden_count, check_hidden_layers, check_network
 from .model import ModelSettings, build_dataset, build_stepper, is_generated
 from .network import DTYPES, check_learning_rate
 from .reading import NotRegularFileError, open_regular
@@ -521,14 +521,19 @@ def _parse_settings(data: dict[str, Any]) -> ModelSettings:
     try:
         check_hidden_count(len(hidden))  # before the layers are looked at: a list of millions is refused at once
     except ValueError as exc:
-        raise _fail("settings.hidden", f"has {exc}") from None
+        raise SessionError(f"{SESSION_JSON}: settings.hidden: {exc}") from None
+    units = []
     for i, layer in enumerate(hidden):
         where = f"settings.hidden[{i}]"
         layer = _object(layer, where)
-        _int(_get(layer, "units", f"{where}."), f"{where}.units", 1, MAX_UNITS)
+        units.append(_int(_get(layer, "units", f"{where}."), f"{where}.units", 1))
         activation = _str(_get(layer, "activation", f"{where}."), f"{where}.activation")
         if activation not in ACTIVATIONS:
             raise _fail(f"{where}.activation", f"{activation!r} is not an activation ({', '.join(ACTIVATIONS)})")
+    try:
+        check_hidden_layers(units)
+    except ValueError as exc:
+        raise SessionError(f"{SESSION_JSON}: settings.hidden: {exc}") from None
     try:
         settings = ModelSettings.from_dict(data)
     except (ValueError, TypeError) as exc:

@@ -11,6 +11,16 @@ import zipfile
 
 import numpy as np
 import pytest
+from crafted_files import (
+    changed,
+    end_record_at,
+    npy_claiming,
+    pack,
+    set_in,
+    unpack,
+    with_npz_member,
+    zip64_locator_at,
+)
 from stepper_state import assert_same, snapshot
 
 from backpropviz.engine import session as session_module
@@ -234,44 +244,6 @@ def good_files(tmp_path_factory):
     return {"generated": (folder / "generated.bpv").read_bytes(), "points": (folder / "points.bpv").read_bytes()}
 
 
-def unpack(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        document = json.loads(archive.read("session.json"))
-        with np.load(io.BytesIO(archive.read("arrays.npz"))) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    return document, arrays
-
-
-def pack(document=None, arrays=None, *, json_bytes=None, npz_bytes=None):
-    """A hand-made .bpv; arrays may hold object arrays (np.save pickles them), members may be left out."""
-    if npz_bytes is None and arrays is not None:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as npz:
-            for name, array in arrays.items():
-                member = io.BytesIO()
-                np.save(member, array, allow_pickle=True)
-                npz.writestr(f"{name}.npy", member.getvalue())
-        npz_bytes = buffer.getvalue()
-    if json_bytes is None and document is not None:
-        json_bytes = json.dumps(document).encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        if json_bytes is not None:
-            archive.writestr("session.json", json_bytes)
-        if npz_bytes is not None:
-            archive.writestr("arrays.npz", npz_bytes)
-    return out.getvalue()
-
-
-def changed(data, edit_document=None, edit_arrays=None):
-    document, arrays = unpack(data)
-    if edit_document:
-        edit_document(document)
-    if edit_arrays:
-        edit_arrays(arrays)
-    return pack(document, arrays)
-
-
 def claim_size(data, member, size):
     """The zip with ``member``'s uncompressed size in the central directory replaced by ``size``."""
     data = bytearray(data)
@@ -301,44 +273,10 @@ def many_members(data, count, zip64=False):
     return data
 
 
-def npy_claiming(shape):
-    """An .npy header claiming ``shape`` float64, followed by only a few bytes of data."""
-    buffer = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False, "shape": shape})
-    return buffer.getvalue() + b"\0" * 64
-
-
-def with_npz_member(data, name, member_bytes):
-    document, arrays = unpack(data)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as npz:
-        for key, array in arrays.items():
-            member = io.BytesIO()
-            np.save(member, array)
-            npz.writestr(f"{key}.npy", member_bytes if key == name else member.getvalue())
-    return pack(document, npz_bytes=buffer.getvalue())
-
-
 def big_network_on_many_points(document):
     """Within every single limit (100,000 points, 6 × 1,024 units), but not in memory together."""
     document["settings"]["samples"] = 100_000
     document["settings"]["hidden"] = [{"units": 1024, "activation": "tanh"}] * 6
-
-
-def end_record_at(data):
-    at = data.rfind(b"PK\x05\x06")
-    assert at == len(data) - 22
-    return at
-
-
-def zip64_locator_at(data, offset):
-    """The zip with a ZIP64 locator (pointing at ``offset``) slipped in before its end record, which says
-    (by 0xFFFF members) that the ZIP64 record holds the counts."""
-    at = end_record_at(data)
-    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, offset, 1)
-    end = bytearray(data[at:])
-    struct.pack_into("<HH", end, 8, 0xFFFF, 0xFFFF)
-    return data[:at] + locator + bytes(end)
 
 
 def zip64_record_claiming(data, directory_bytes):
@@ -349,16 +287,6 @@ def zip64_record_claiming(data, directory_bytes):
     record = b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 45, 45, 0, 0, 2, 2, directory_bytes, 0)
     locator = b"PK\x06\x07" + struct.pack("<IQI", 0, 0, 1)
     return data[:at] + record + locator + data[at:]
-
-
-def set_in(path, value):
-    """An edit_document function setting document[path…] = value."""
-    def edit(document):
-        target = document
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-    return edit
 
 
 def drop(name):
@@ -523,7 +451,7 @@ BAD_FILES = {
     ),
     "10⁹ hidden units claimed in the JSON": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 10**9)),
-        "settings.hidden[0].units must be from 1 to 1,024, got 1,000,000,000",
+        "settings.hidden: hidden layer 1 has 1,000,000,000 units, more than the 1,024 the window can show",
     ),
     "a network too big for memory": (
         lambda g: changed(g["generated"], big_network_on_many_points),
@@ -531,15 +459,15 @@ BAD_FILES = {
     ),
     "2,000 hidden layers": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden"], [{"units": 1, "activation": "relu"}] * 2000)),
-        "settings.hidden has 2,000 hidden layers, more than the 6 the window can show",
+        "settings.hidden: 2,000 hidden layers, more than the 6 the window can show",
     ),
     "7 hidden layers": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden"], [{"units": 1, "activation": "relu"}] * 7)),
-        "settings.hidden has 7 hidden layers, more than the 6 the window can show",
+        "settings.hidden: 7 hidden layers, more than the 6 the window can show",
     ),
     "1,025 hidden units": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 1025)),
-        "settings.hidden[0].units must be from 1 to 1,024, got 1,025",
+        "settings.hidden: hidden layer 1 has 1,025 units, more than the 1,024",
     ),
     "a learning rate too small to move the weights": (
         lambda g: changed(g["generated"], set_in(["settings", "learning_rate"], 1e-300)),
