@@ -25,7 +25,7 @@ import numpy as np
 
 from .datasets import GENERATORS, Dataset, DatasetError, check_XY, toy_dataset
 from .limits import MAX_COLUMNS, MAX_FEATURE_MAGNITUDE, MAX_ROWS
-from .reading import NotRegularFileError, open_regular
+from .reading import open_regular
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -189,17 +189,8 @@ def _open_source(source: str | os.PathLike[str] | bytes) -> tuple[BinaryIO, str,
         data = source.encode("utf-8", errors="surrogatepass")
         return io.BytesIO(data), "data", "<text>", len(data)
     path = Path(source)
-    try:
-        raw = open_regular(path)
-    except FileNotFoundError:
-        hint = " (to read CSV text, pass a string with a line break)" if isinstance(source, str) else ""
-        raise DatasetError(f"file not found: {path}{hint}") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{path} is a folder, not a CSV file") from None
-    except NotRegularFileError as exc:
-        raise DatasetError(str(exc)) from None
-    except OSError as exc:
-        raise DatasetError(f"cannot open {path}: {exc.strerror or exc}") from None
+    hint = " (to read CSV text, pass a string with a line break)" if isinstance(source, str) else ""
+    raw = open_regular(path, "a CSV file", DatasetError, hint)
     return io.BufferedReader(raw, READ_BUFFER_BYTES), path.stem or "data", str(path), raw.size
 
 

@@ -13,6 +13,7 @@ import errno
 import io
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 _KINDS = (
@@ -23,22 +24,26 @@ _KINDS = (
 )
 
 
-class NotRegularFileError(OSError):
-    """The path is a FIFO, a device or a socket (or a link to one); the message says which."""
+def open_regular(
+    path: Path, what: str, error: Callable[[str], Exception], not_found_hint: str = ""
+) -> BoundedFile:
+    """``path`` opened for reading if it is a regular file (or a link to one); reads end at its size then.
 
-
-def open_regular(path: Path) -> BoundedFile:
-    """``path`` opened for reading, if it is a regular file (or a link to one); reads end at its size then.
-
-    Raises FileNotFoundError, IsADirectoryError, NotRegularFileError, or another OSError (e.g. no permission).
+    Anything else raises ``error(message)``, the message worded for the user: ``what`` names what the file
+    should have been ("a CSV file"), ``not_found_hint`` is added to "file not found: …".
     """
-    _check_kind(path, os.stat(path))
-    # O_NONBLOCK: a FIFO put in the path's place since the stat opens at once instead of waiting (it is
-    # refused just below); on a regular file the flag changes nothing.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _check_kind(path, os.stat(path), what, error)
+        # O_NONBLOCK: a FIFO put in the path's place since the stat opens at once instead of waiting (it is
+        # refused just below); on a regular file the flag changes nothing.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise error(f"file not found: {path}{not_found_hint}") from None
+    except OSError as exc:
+        raise error(f"cannot open {path}: {exc.strerror or exc}") from None
     try:
         status = os.fstat(fd)
-        _check_kind(path, status)
+        _check_kind(path, status, what, error)
         raw = io.FileIO(fd, "rb", closefd=True)
     except BaseException:
         os.close(fd)
@@ -46,16 +51,15 @@ def open_regular(path: Path) -> BoundedFile:
     return BoundedFile(raw, status.st_size)
 
 
-def _check_kind(path: Path, status: os.stat_result) -> None:
+def _check_kind(path: Path, status: os.stat_result, what: str, error: Callable[[str], Exception]) -> None:
     mode = status.st_mode
     if stat.S_ISREG(mode):
         return
     if stat.S_ISDIR(mode):
-        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        raise error(f"{path} is a folder, not {what}")
     kind = next((text for test, text in _KINDS if test(mode)), "not a regular file")
-    target = os.path.realpath(path)
-    where = f"{path} (a link to {target})" if os.path.islink(path) else str(path)
-    raise NotRegularFileError(f"{where} is {kind}, not a regular file; only regular files can be read")
+    where = f"{path} (a link to {os.path.realpath(path)})" if os.path.islink(path) else str(path)
+    raise error(f"{where} is {kind}, not a regular file; only regular files can be read")
 
 
 class BoundedFile(io.RawIOBase):

@@ -54,7 +54,7 @@ from .init import INIT_SCHEMES
 from .limits import MAX_FEATURES, MAX_ROWS, check_hidden_count, check_hidden_layers, check_network
 from .model import ModelSettings, build_dataset, build_stepper, is_generated
 from .network import DTYPES, check_learning_rate
-from .reading import NotRegularFileError, open_regular
+from .reading import open_regular
 from .stepper import RECORD_COLUMNS, Stepper, micro_steps
 
 SCHEMA = 1
@@ -260,16 +260,7 @@ def _open(source: str | os.PathLike[str] | bytes) -> IO[bytes]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return io.BytesIO(bytes(source))
     path = Path(source)
-    try:
-        stream = open_regular(path)
-    except FileNotFoundError:
-        raise SessionError(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise SessionError(f"{path} is a folder, not a session file") from None
-    except NotRegularFileError as exc:
-        raise SessionError(str(exc)) from None
-    except OSError as exc:
-        raise SessionError(f"cannot open {path}: {exc.strerror or exc}") from None
+    stream = open_regular(path, "a session file", SessionError)
     if stream.size > MAX_FILE_BYTES:
         stream.close()
         raise SessionError(
