@@ -108,8 +108,9 @@ class _Lines:
                 "is not UTF-8; save the file as CSV UTF-8",
                 line=self.number, column=column,
             ) from None
-        body = text.rstrip("\r\n")
-        if "\r" in body:  # lines end in \n or \r\n; a lone \r is a classic-Mac line end or a stray byte
+        # Lines end in \n or \r\n; a \r before the line end is a classic-Mac line end or a stray byte. (Found
+        # without copying the line: at the limits that is a gigabyte of copies.)
+        if "\r" in text and text.find("\r", 0, _body_end(text)) >= 0:
             column = self._column(raw[: raw.index(b"\r")])
             raise DatasetError(
                 f"line {self.number}, column {column}: a carriage return (\\r) inside the line; save the "
@@ -121,6 +122,14 @@ class _Lines:
         """The field number a byte offset falls in: delimiters before it, plus one."""
         delimiters = [self.delimiter] if self.delimiter else list(DELIMITERS)
         return 1 + sum(prefix.count(d.encode()) for d in delimiters)
+
+
+def _body_end(text: str) -> int:
+    """Where the line end (any run of \r and \n at the end) starts: len(text.rstrip("\r\n"))."""
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    return end
 
 
 def _looks_like_utf16(raw: bytes) -> bool:
@@ -337,7 +346,7 @@ class _Table:
 
     def add(self, number: int, text: str) -> None:
         """Take line ``number`` (with its line end)."""
-        if not text.strip() and self.delimiter not in text and '"' not in text:
+        if self.delimiter not in text and '"' not in text and not text.strip():
             return  # a blank line, as the csv module would split it
         split = self._split(text) if self.width else None
         if split is None:
@@ -352,19 +361,19 @@ class _Table:
         """(features, label cell) of a row the csv module would split at every delimiter, else None.
 
         A row of the wrong width may come back split: the batch it joins then fails its checks."""
-        body = text.rstrip("\r\n")
         d = self.delimiter
-        if len(body) > self._field_limit:
+        end = _body_end(text)
+        if end > self._field_limit:
             return None
-        quote = body.find('"')
+        quote = text.find('"', 0, end)
         if quote < 0:
             # A row of another width is not counted out here: NumPy refuses the batch (rows of different
             # widths, or a block of the wrong shape), and the row-by-row reader words the problem.
-            cut = body.rfind(d)
-            return (body[:cut], body[cut + 1 :]) if cut >= 0 else None
+            cut = text.rfind(d, 0, end)
+            return (text[:cut], text[cut + 1 : end]) if cut >= 0 else None
         # A quoted label ("yes", as R writes strings) is fine; a quote in a feature is for the csv module.
-        cut = body.rfind(d, 0, quote)
-        if cut < 0 or body.count(d, 0, cut + 1) != self.width - 1:
+        cut = text.rfind(d, 0, quote)
+        if cut < 0 or text.count(d, 0, cut + 1) != self.width - 1:
             return None
         try:
             fields = next(csv.reader([text[cut + 1 :]], delimiter=d, skipinitialspace=True))
@@ -372,7 +381,7 @@ class _Table:
             return None
         if len(fields) != 1 or "\n" in fields[0] or "\r" in fields[0]:
             return None
-        return body[:cut], fields[0]
+        return text[:cut], fields[0]
 
     def flush(self) -> None:
         """Read the batch collected so far: at once if it is clean, else row by row (which raises)."""
