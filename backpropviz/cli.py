@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from .engine import blas
 from .engine.activations import ACTIVATIONS
 from .engine.csv_import import load_for_cli
 from .engine.datasets import GENERATORS, Dataset, DatasetError
@@ -173,6 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:  # beyond the limits every run obeys (e.g. working memory)
         parser.error(str(exc))
     network = stepper.net
+    blas.use_threads(network.layer_dims, data.m)  # as the window would: a saved session replays to the same bits
     show_progress = not args.json and sys.stderr.isatty()
     done = 0
     while done < args.iterations and stepper.report is None:

@@ -67,7 +67,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMessageBox, QWidget
 
 from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
-from backpropviz.gui.controller import SPEEDS, WORK_SECONDS
+from backpropviz.gui.controller import SPEEDS, WORK_SECONDS, shared_worker
 from backpropviz.gui.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling script, however this one is started
@@ -101,7 +101,8 @@ def make_app() -> QApplication:
 
 
 def make_window(app: QApplication, size: tuple[int, int] = WINDOW_SIZE) -> MainWindow:
-    """The real window, nothing remembered, closing never asks; shown and settled."""
+    """The real window, nothing remembered, closing never asks; shown, settled, and the training worker ready
+    (it starts a second after the window's first paint; a Play before then trains in the window)."""
     window = MainWindow(remember=False)
     window.files.ask_save = lambda: QMessageBox.StandardButton.Discard
     window.files.warn = lambda title, text: print(f"  (window warning: {title}: {text})")
@@ -109,6 +110,15 @@ def make_window(app: QApplication, size: tuple[int, int] = WINDOW_SIZE) -> MainW
     window.resize(*size)
     window.show()
     settle(app)
+    worker = shared_worker()
+
+    def worker_ready() -> bool:
+        if worker is None:
+            return True  # it cannot run here: Play trains in the window
+        worker.messages()  # takes the child's ``ready``
+        return worker.ready or not worker.alive
+
+    run_loop(60.0, until=worker_ready)
     return window
 
 

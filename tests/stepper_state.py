@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from backpropviz.engine.stepper import QUANTITIES
+from backpropviz.engine.steps import QUANTITIES
 
 
 def snapshot(stepper, history: bool = False) -> dict:

@@ -73,13 +73,15 @@ def leaky_relu_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray, out: np.nd
     return np.multiply(dA, out, out=out)
 
 
-def linear(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
+# The activation called "linear" (A = Z) is the identity; its functions say so, because layers.py's
+# linear_forward / linear_backward are the course's linear part of a layer (Z = W A_prev + b).
+def identity(Z: np.ndarray, out: np.ndarray) -> np.ndarray:
     """A = Z."""
     np.copyto(out, Z)
     return out
 
 
-def linear_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray, out: np.ndarray) -> np.ndarray:
+def identity_backward(dA: np.ndarray, Z: np.ndarray, A: np.ndarray, out: np.ndarray) -> np.ndarray:
     """dZ = dA."""
     np.copyto(out, dA)
     return out
@@ -103,7 +105,7 @@ ACTIVATIONS: dict[str, Activation] = {
     ),
     "tanh": Activation("tanh", tanh, tanh_backward, "tanh(Z)", "1 − A²"),
     "sigmoid": Activation("sigmoid", sigmoid, sigmoid_backward, "1 / (1 + e^−Z)", "A (1 − A)"),
-    "linear": Activation("linear", linear, linear_backward, "Z", "1"),
+    "linear": Activation("linear", identity, identity_backward, "Z", "1"),
 }
 
 

@@ -272,7 +272,7 @@ def train_test_split(
         raise DatasetError(f"test share must be in [0, 1), got {test_share!r}")
     rng = np.random.RandomState(seed)
     is_test = np.zeros(X.shape[1], dtype=bool)
-    for label in np.unique(Y[0]):
+    for label in sorted(set(Y[0].tolist())):  # np.unique would import numpy.ma: 14 ms of the window's start
         members = np.flatnonzero(Y[0] == label)
         k = min(math.floor(share * members.size + 0.5), members.size - 1)  # round half up, keep one
         is_test[rng.permutation(members)[:k]] = True

@@ -12,11 +12,19 @@ import math
 import numpy as np
 
 from .activations import LEAKY_SLOPE
-from .losses import DISPLAY_EPSILON
+from .losses import display_epsilon
 from .network import Network
-from .stepper import MicroStep, Stepper
-
-SUPERSCRIPT_T = "ᵀ"
+from .stepper import Stepper
+from .steps import (
+    UPDATE,
+    MicroStep,
+    cost_equation,
+    equation,
+    meaning,
+    producing_step,
+    shape,
+    step_writes,
+)
 
 
 def shape_text(rows: int, columns: int) -> str:
@@ -24,52 +32,35 @@ def shape_text(rows: int, columns: int) -> str:
     return f"({rows}×{columns})"
 
 
+def activation_of(net: Network, l: int) -> str:
+    """The name of layer l's activation g (none for layer 0, the input)."""
+    return net.activation_names[l - 1] if l >= 1 else ""
+
+
 def quantity_shape(net: Network, quantity: str, l: int) -> tuple[int, int]:
     """The shape of ``quantity`` of layer l: W, dW (n_l, n_{l−1}); b, db (n_l, 1); Z, A, dZ, dA (n_l, m)."""
-    dims = net.layer_dims
-    if quantity in ("W", "dW"):
-        return dims[l], dims[l - 1]
-    if quantity in ("b", "db"):
-        return dims[l], 1
-    return dims[l], net.m
+    return shape(quantity, l, net.layer_dims, net.m)
 
 
 def quantity_equation(net: Network, quantity: str, l: int) -> str:
     """The equation that produces ``quantity`` of layer l, e.g. ``dW2 = 1/m dZ2 A1ᵀ``."""
-    L, g = net.L, net.activation_names[l - 1] if l >= 1 else ""  # layer 0 only has A0 = X and dA0
-    equations = {
-        "Z": f"Z{l} = W{l} A{l - 1} + b{l}",
-        "A": f"A{l} = {g}(Z{l})" if l >= 1 else "A0 = X",
-        "dZ": f"dZ{l} = A{l} − Y" if l == L else f"dZ{l} = dA{l} ∗ {g}′(Z{l})",
-        "dW": f"dW{l} = 1/m dZ{l} A{l - 1}{SUPERSCRIPT_T}",
-        "db": f"db{l} = 1/m Σ dZ{l}",
-        "dA": f"dA{L} = −(Y/A{L} − (1−Y)/(1−A{L}))" if l == L else f"dA{l} = W{l + 1}{SUPERSCRIPT_T} dZ{l + 1}",
-        "W": f"W{l} := W{l} − α dW{l}",
-        "b": f"b{l} := b{l} − α db{l}",
-    }
-    if quantity not in equations:
-        raise ValueError(f"unknown quantity {quantity!r}")
-    return equations[quantity]
+    return equation(quantity, l, net.L, activation_of(net, l))
 
 
 def step_equations(net: Network, step: MicroStep, learning_rate: float) -> list[str]:
-    """The equations one micro-step evaluates, each followed by its result's shape."""
-    l, L = step.layer, net.L
-
-    def with_shape(quantity: str, layer: int) -> str:
-        return f"{quantity_equation(net, quantity, layer)}  {shape_text(*quantity_shape(net, quantity, layer))}"
-
-    if step.kind == "forward":
-        return [with_shape("Z", l), with_shape("A", l)]
-    if step.kind == "cost":
-        return [f"J = −1/m Σ [Y log A{L} + (1−Y) log(1−A{L})]", with_shape("dA", L)]
-    if step.kind == "backward":
-        return [with_shape("dZ", l), with_shape("dW", l), with_shape("db", l), with_shape("dA", l - 1)]
-    return [f"W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]   for l = 1…{L}", f"α = {learning_rate:g}"]
+    """The equations one micro-step evaluates (the table's rows it writes), each matrix followed by its
+    shape; the Update, which writes every W[l] and b[l], as one line for all layers."""
+    L = net.L
+    if step.kind == UPDATE:
+        return [f"W[l] := W[l] − α dW[l],  b[l] := b[l] − α db[l]   for l = 1…{L}", f"α = {learning_rate:g}"]
+    texts = []
+    for quantity, l in step_writes(step, L):
+        text = quantity_equation(net, quantity, l)
+        texts.append(text if quantity == "J" else f"{text}  {shape_text(*quantity_shape(net, quantity, l))}")
+    return texts
 
 
 # ----------------------------------------------------------------------------- names and titles
-QUANTITY_NAMES = ("W", "b", "Z", "A", "dZ", "dW", "db", "dA", "J")
 # Sums over at most this many terms are written out term by term; longer ones show the sum's value.
 MAX_WRITTEN_TERMS = 4
 
@@ -77,38 +68,14 @@ MAX_WRITTEN_TERMS = 4
 def quantity_title(net: Network, quantity: str, l: int) -> str:
     """A heading for the inspector, e.g. ``dW2 — gradient of the cost w.r.t. W2``."""
     L = net.L
-    if quantity == "J":
-        return "J — the cost (binary cross-entropy)"
-    if quantity == "A" and l == 0:
-        return "A0 = X — the input features"
-    if quantity == "dA" and l == 0:
-        return "dA0 — gradient of the cost w.r.t. X"
-    titles = {
-        "W": f"W{l} — weights of layer {l}",
-        "b": f"b{l} — biases of layer {l}",
-        "Z": f"Z{l} — linear part of layer {l}",
-        "A": f"A{L} = ŷ — the predictions" if l == L else f"A{l} — activations of layer {l}",
-    }
-    if quantity in titles:
-        return titles[quantity]
-    if quantity in ("dZ", "dW", "db", "dA"):
-        return f"{quantity}{l} — gradient of the cost w.r.t. {quantity[1:]}{l}"
-    raise ValueError(f"unknown quantity {quantity!r} (choose from {', '.join(QUANTITY_NAMES)})")
+    name = {("J", l): "J", ("A", 0): "A0 = X", ("A", L): f"A{L} = ŷ"}.get((quantity, l), f"{quantity}{l}")
+    return f"{name} — {meaning(quantity, l, L)}"
 
 
-def producing_step(L: int, quantity: str, l: int) -> str:
-    """The label of the micro-step that computes ``quantity`` of layer l (W, b: the Update changes them)."""
-    if quantity in ("W", "b"):
-        return "Update"
-    if quantity == "J" or (quantity == "dA" and l == L):
-        return "Cost"
-    if quantity in ("Z", "A"):
-        return f"F{l}" if l >= 1 else "the data"
-    if quantity == "dA":
-        return f"B{l + 1}"
-    if quantity in ("dZ", "dW", "db"):
-        return f"B{l}"
-    raise ValueError(f"unknown quantity {quantity!r} (choose from {', '.join(QUANTITY_NAMES)})")
+def producer_label(quantity: str, l: int, L: int) -> str:
+    """The label of the micro-step that computes ``quantity`` of layer l, e.g. B2 (X: the data)."""
+    step = producing_step(quantity, l, L)
+    return "the data" if step is None else step.label
 
 
 def entry_name(quantity: str, l: int, i: int, j: int) -> str:
@@ -178,7 +145,7 @@ def _sum_text(values: np.ndarray) -> str:
 def _symbolic(net: Network, quantity: str, l: int, i: int, j: int) -> str:
     """The right-hand side of one computed entry's equation (Z A dZ dW db dA), without numbers."""
     L = net.L
-    g = net.activation_names[l - 1] if l >= 1 else ""
+    g = activation_of(net, l)
     if quantity == "Z":
         return f"Σ_k W{l}[{i},k] A{l - 1}[k,{j}] + b{l}[{i}]"
     if quantity == "A":
@@ -244,14 +211,9 @@ def _derivative_numbers(g: str, dA: float, z: float, a: float, z_name: str) -> t
 
 
 def _check_entry(stepper: Stepper, quantity: str, l: int, i: int, j: int) -> None:
-    net = stepper.net
-    if quantity not in QUANTITY_NAMES:
-        raise ValueError(f"unknown quantity {quantity!r} (choose from {', '.join(QUANTITY_NAMES)})")
     if quantity == "J":
         return
-    if not 0 <= l <= net.L or (l == 0 and quantity not in ("A", "dA")):
-        raise ValueError(f"{quantity}{l}: layer must be in 1…{net.L} (0 only for A0 = X and dA0)")
-    rows, columns = quantity_shape(net, quantity, l)
+    rows, columns = quantity_shape(stepper.net, quantity, l)
     if not (0 <= i < rows and 0 <= j < columns):
         raise ValueError(f"{quantity}{l}[{i},{j}] is outside its shape {shape_text(rows, columns)}")
 
@@ -269,9 +231,8 @@ def entry_equation(stepper: Stepper, quantity: str, layer: int, i: int, j: int) 
     net, l, L = stepper.net, layer, stepper.L
     if quantity == "J":
         J = stepper.current_cost
-        lhs = f"J = −1/m Σ_j [Y log A{L} + (1 − Y) log(1 − A{L})]"
         if J is None:
-            return f"{lhs} — not computed yet in this iteration (Cost computes it)"
+            return f"{cost_equation(L)} — not computed yet in this iteration (Cost computes it)"
         return f"J = −1/{net.m} Σ_j [Y[0,j] log A{L}[0,j] + (1 − Y[0,j]) log(1 − A{L}[0,j])] = {format_value(J)}"
     if quantity in ("W", "b"):
         return _parameter_equation(stepper, quantity, l, i, j)
@@ -279,9 +240,9 @@ def entry_equation(stepper: Stepper, quantity: str, layer: int, i: int, j: int) 
     rhs = _symbolic(net, quantity, l, i, j)
     value = stepper.value(quantity, l)
     if value is None:
-        return f"{name} = {rhs} — not computed yet in this iteration ({producing_step(L, quantity, l)} computes it)"
+        return f"{name} = {rhs} — not computed yet in this iteration ({producer_label(quantity, l, L)} computes it)"
     result = format_value(value[i, j])
-    g = net.activation_names[l - 1] if l >= 1 else ""
+    g = activation_of(net, l)
     if quantity == "Z":
         numbers = _dot_text(net.W[l][i], net.A[l - 1][:, j]) + _plus(net.b[l][i, 0])
         return f"{name} = {rhs} = {numbers} = {result}"
@@ -307,13 +268,14 @@ def entry_equation(stepper: Stepper, quantity: str, layer: int, i: int, j: int) 
         return f"{name} = {rhs} = 1/{net.m} · {_sum_text(net.dZ[l][i])} = {result}"
     # dA
     if l == L:
-        A = float(np.clip(net.A[L][0, j], DISPLAY_EPSILON, 1.0 - DISPLAY_EPSILON))
+        epsilon = display_epsilon(net.dtype)  # the bound the result itself was computed with
+        A = float(np.clip(net.A[L][0, j], epsilon, 1.0 - epsilon))
         y = net.Y[0, j]
         numbers = f"−({format_value(y)}/{format_value(A)} − {format_value(1 - y)}/{format_value(1 - A)})"
         clipped = stepper.dAL_clipped()
         note = ""
         if clipped is not None and clipped[0, j]:
-            bounds = f"[{DISPLAY_EPSILON:g}, 1 − {DISPLAY_EPSILON:g}]"
+            bounds = f"[{epsilon:.3g}, 1 − {epsilon:.3g}]"
             note = f"   (clipped: A{L}[0,{j}] had reached 0 or 1, so it is clipped into {bounds})"
         return f"{name} = {rhs} = {numbers} = {result}{note}"
     numbers = _dot_text(net.W[l + 1][:, i], net.dZ[l + 1][:, j])
@@ -331,7 +293,7 @@ def _parameter_equation(stepper: Stepper, quantity: str, l: int, i: int, j: int)
     rule = f"Update: {name} := {name} − α {grad_name}"
     grad = stepper.value("d" + quantity, l)
     if grad is None:
-        step = producing_step(stepper.L, "dW", l)
+        step = producer_label("dW", l, stepper.L)
         return f"{now};  {rule}, α = {alpha}  (d{quantity}{l} not computed yet: {step} computes it)"
     g = grad[i, j]
     with np.errstate(over="ignore", invalid="ignore"):

@@ -19,7 +19,7 @@ def cost_from_logits(Z: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = 
 
 
 def cost_in_dtype(Z: np.ndarray, Y: np.ndarray, scratch: np.ndarray | None = None) -> np.floating:
-    """The same J as a NumPy scalar of Z's dtype (the gradient check keeps extended precision)."""
+    """The same J as a NumPy scalar of Z's dtype (long double stays long double)."""
     m = Y.shape[1]
     loss = np.logaddexp(0.0, Z, out=scratch)
     loss -= Y * Z
@@ -39,13 +39,19 @@ def output_gradient(A: np.ndarray, Y: np.ndarray, out: np.ndarray | None = None)
     return np.subtract(A, Y, out=out)
 
 
+def display_epsilon(dtype: np.dtype) -> float:
+    """ε of the display clip [ε, 1−ε] in ``dtype``: 1e-15, or the dtype's own epsilon where 1 − 1e-15 would
+    round to 1 (float32)."""
+    dtype = np.dtype(dtype)
+    return max(DISPLAY_EPSILON, float(np.finfo(dtype).eps)) if dtype.kind == "f" else DISPLAY_EPSILON
+
+
 def output_activation_gradient(A: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """dA_L = −(Y/A − (1−Y)/(1−A)) for display, with A clipped into [ε, 1−ε].
+    """dA_L = −(Y/A − (1−Y)/(1−A)) for display, with A clipped into [ε, 1−ε] (``display_epsilon``).
 
     Returns (dA_L, clipped) where ``clipped`` marks the entries whose A had to be clipped.
     """
-    # in float32, 1 − 1e-15 rounds to 1: the clip must stay representable in A's own precision
-    low = max(DISPLAY_EPSILON, float(np.finfo(A.dtype).eps)) if A.dtype.kind == "f" else DISPLAY_EPSILON
+    low = display_epsilon(A.dtype)
     A_safe = np.clip(A, low, 1.0 - low)
     clipped = A_safe != A
     dA = -(np.divide(Y, A_safe) - np.divide(1 - Y, 1 - A_safe))

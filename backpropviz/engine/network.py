@@ -20,6 +20,7 @@ from .init import initialize
 from .layers import bias_gradient, gradient_step, input_gradient, linear_forward, weight_gradient
 from .limits import MIN_LEARNING_RATE
 from .losses import cost_from_logits, output_activation_gradient, output_gradient
+from .steps import BACKWARD, FORWARD, micro_steps, step_writes
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
 
@@ -98,6 +99,7 @@ class Network:
             self.b[l][...] = b
         if parameters is not None:
             self.set_parameters(parameters)
+        self.initialised_by_scheme = parameters is None  # else θ came from the caller (a course test case)
         # The course's classic demonstration of a backprop bug: dW of this layer is doubled.
         self.planted_bug_layer: int | None = None
         self.X: np.ndarray | None = None
@@ -105,11 +107,15 @@ class Network:
         self.m = 0
 
     # ----------------------------------------------------------------- parameters
-    def _flat_views(self) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
-        """A zero flat vector of every W[l], b[l] in order, and the (n_l, n_{l−1}) and (n_l, 1) views into it."""
+    def _flat_views(self, flat: np.ndarray | None = None) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+        """A flat vector of every W[l], b[l] in order (``flat``, or a new zero one), and the (n_l, n_{l−1}) and
+        (n_l, 1) views into it."""
         dims = self.layer_dims
         sizes = [n * n_prev + n for n, n_prev in zip(dims[1:], dims[:-1], strict=True)]
-        flat = np.zeros(sum(sizes), self.dtype)
+        if flat is None:
+            flat = np.zeros(sum(sizes), self.dtype)
+        elif flat.shape != (sum(sizes),):
+            raise ValueError(f"θ of this network has {sum(sizes)} entries, got shape {flat.shape}")
         W, b = [np.empty((0, 0), self.dtype)], [np.empty((0, 0), self.dtype)]
         offset = 0
         for n, n_prev in zip(dims[1:], dims[:-1], strict=True):
@@ -167,6 +173,11 @@ class Network:
         self.dZ = [np.empty((0, 0))] + [np.empty((n, m), dt) for n in dims[1:]]
         self.dA = [np.empty((n, m), dt) for n in dims]
         self._cost_scratch = np.empty((1, m), dt)
+        self._step_buffers = {
+            (step.kind, step.layer): [getattr(self, q)[l] for q, l in step_writes(step, self.L, lazy=False)]
+            for step in micro_steps(self.L)
+            if step.kind in (FORWARD, BACKWARD)
+        }
         self.dAL_clipped = np.zeros((1, m), bool)
         self._train_score = _Scorer(Y)
         self._eval: _Evaluation | None = None
@@ -200,16 +211,15 @@ class Network:
 
     # ----------------------------------------------------------------- the micro-steps
     def step_buffers(self, kind: str, l: int) -> list[np.ndarray]:
-        """What micro-step F_l (kind forward) or B_l (kind backward) writes, in the order ``forward_layer``
-        and ``backward_layer`` take as ``into``: [Z[l], A[l]], or [dZ[l], dW[l], db[l]] and dA[l−1] for l > 1."""
-        if kind == "forward":
-            return [self.Z[l], self.A[l]]
-        return [self.dZ[l], self.dW[l], self.db[l]] + ([self.dA[l - 1]] if l > 1 else [])
+        """What micro-step F_l (kind forward) or B_l (kind backward) writes, by the step table (steps.py), in
+        the order ``forward_layer`` and ``backward_layer`` take as ``into``: [Z[l], A[l]], or [dZ[l], dW[l],
+        db[l]] and dA[l−1] for l > 1 (B1 leaves dA0 to ``compute_dA0``)."""
+        return self._step_buffers[(kind, l)]
 
     def forward_layer(self, l: int, into: Sequence[np.ndarray] | None = None) -> None:
         """F_l: Z[l] = W[l] A[l−1] + b[l]; A[l] = g(Z[l]) — into other buffers of the same shapes when
         given (a step computed ahead, see prefetch.py)."""
-        Z, A = into if into is not None else self.step_buffers("forward", l)
+        Z, A = into if into is not None else self._step_buffers[(FORWARD, l)]
         linear_forward(self.A[l - 1], self.W[l], self.b[l], out=Z)
         self.g[l].forward(Z, A)
 
@@ -227,7 +237,7 @@ class Network:
     def backward_layer(self, l: int, need_dA_prev: bool = True, into: Sequence[np.ndarray] | None = None) -> None:
         """B_l: dZ[l] (fused A − Y at the output), dW[l], db[l] and, unless skipped, dA[l−1] = W[l]ᵀ dZ[l]
         — into other buffers of the same shapes when given, in ``step_buffers`` order."""
-        dZ, dW, db, *dA_prev = into if into is not None else self.step_buffers("backward", l)
+        dZ, dW, db, *dA_prev = into if into is not None else self._step_buffers[(BACKWARD, l)]
         if l == self.L:
             output_gradient(self.A[l], self.Y, out=dZ)
         else:
@@ -295,19 +305,24 @@ class Network:
         return cost_from_logits(ev.Z[self.L], ev.Y, ev.scratch), ev.score.correct(A) / X.shape[1]
 
     # ----------------------------------------------------------------- inference
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """A[L] for any X (n_x, k), shape (1, k); uses fresh arrays, the training buffers stay as they are."""
-        return self.forward_fresh(X)[1]
+    def predict_proba(self, X: np.ndarray, theta: np.ndarray | None = None) -> np.ndarray:
+        """A[L] for any X (n_x, k), shape (1, k); uses fresh arrays, the training buffers stay as they are.
+        ``theta`` as in ``forward_fresh``."""
+        return self.forward_fresh(X, theta=theta)[1]
 
-    def forward_fresh(self, X: np.ndarray, dtype: type | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def forward_fresh(
+        self, X: np.ndarray, dtype: type | None = None, theta: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(Z[L], A[L]) for any X (n_x, k) on fresh arrays; the bound caches stay untouched.
 
-        ``dtype`` computes in another precision (the gradient check uses long double)."""
+        ``dtype`` computes in another precision (e.g. long double). ``theta`` (n_θ,) replaces the network's
+        own parameters: a copy of θ taken earlier, which another thread may read while this network trains on."""
         dtype = self.dtype if dtype is None else dtype
+        _, W, b = (None, self.W, self.b) if theta is None else self._flat_views(theta)
         A = np.asarray(X, dtype=dtype)
         with np.errstate(over="ignore", invalid="ignore"):
             for l in range(1, self.L + 1):
-                Z = linear_forward(A, self.W[l].astype(dtype, copy=False), self.b[l].astype(dtype, copy=False))
+                Z = linear_forward(A, W[l].astype(dtype, copy=False), b[l].astype(dtype, copy=False))
                 A = self.g[l].forward(Z, np.empty_like(Z))
         return Z, A
 

@@ -40,13 +40,15 @@ class Preset:
     """One lecture preset: ``key`` for code, ``title`` for menus, ``purpose`` in one line.
 
     ``filename`` is the shipped session in resources/presets/, or None for a preset that is not a
-    session (the hidden-layer sweep, which the window opens as a dialog).
+    session (the hidden-layer sweep, which the window opens as a dialog). ``pace`` is the Play speed in
+    iterations per second at which the point can be watched (None: as fast as the machine goes).
     """
 
     key: str
     title: str
     purpose: str
     filename: str | None
+    pace: float | None = None
 
 
 WEEK3_FLOWER = "week3_flower"
@@ -77,6 +79,7 @@ PRESETS: tuple[Preset, ...] = (
         LARGE_LEARNING_RATE, "Learning rate too large",
         "α = 10 on a 2-4-1 ReLU net: the cost swings up and down ever wider until the weights blow up.",
         "large_learning_rate.bpv",
+        pace=3,  # 15 iterations to the divergence: five seconds of growing swings
     ),
     Preset(
         HIDDEN_LAYER_SWEEP, "Hidden layer size sweep on flower (1, 2, 3, 4, 5, 20, 50 units)",

@@ -50,12 +50,14 @@ from numpy.lib import format as npy_format
 from .. import __version__
 from .activations import ACTIVATIONS
 from .datasets import GENERATORS, Dataset, DatasetError
+from .events import EventError, check_event, json_data
 from .init import INIT_SCHEMES
 from .limits import MAX_FEATURES, MAX_ROWS, check_hidden_count, check_hidden_layers, check_network
 from .model import ModelSettings, build_dataset, build_stepper, is_generated
 from .network import DTYPES, check_learning_rate
 from .reading import open_regular
-from .stepper import RECORD_COLUMNS, Stepper, micro_steps
+from .stepper import RECORD_COLUMNS, Stepper
+from .steps import micro_steps
 
 SCHEMA = 1
 APP = "backpropviz"
@@ -81,7 +83,6 @@ ZIP64_LOCATOR_BYTES, ZIP64_RECORD_BYTES = 20, 56
 READ_CHUNK_BYTES = 1 << 20  # arrays are read in slices this long: no copy of a whole array in between
 
 SEED_LIMIT = 2**32  # RandomState seeds are 0 … 2**32 − 1
-EVENT_KINDS = ("edit", "learning_rate", "planted_bug")
 THETA_ARRAYS = ("theta_initial", "theta_start")
 POINT_ARRAYS = ("X_all", "Y_all")
 
@@ -455,8 +456,8 @@ def _learning_rate(value: Any, where: str) -> float:
     value = _float(value, where, positive=True)
     try:
         check_learning_rate(value)
-    except ValueError as exc:
-        raise _fail(where, f"is refused: {exc}") from None
+    except ValueError as exc:  # its message names the learning rate itself, as the events' check words it
+        raise _fail(where, str(exc).removeprefix("learning rate ")) from None
     return value
 
 
@@ -592,9 +593,7 @@ def _parse_state(data: dict[str, Any], settings: ModelSettings) -> dict[str, Any
         if t < previous:
             raise _fail(where, f"is at iteration {t:,}, before the event ahead of it ({previous:,})")
         previous = t
-        kind = _str(_get(event, "kind", f"{where}."), f"{where}.kind")
-        if kind not in EVENT_KINDS:
-            raise _fail(f"{where}.kind", f"{kind!r} is not an event kind ({', '.join(EVENT_KINDS)})")
+        kind = _str(_get(event, "kind", f"{where}."), f"{where}.kind")  # checked with the data (_check_events)
         events.append({
             "iteration": t, "kind": kind,
             "position_before": _int(
@@ -611,29 +610,13 @@ def _parse_state(data: dict[str, Any], settings: ModelSettings) -> dict[str, Any
     }
 
 
-def _check_events(events: list[dict[str, Any]], dims: list[int]) -> None:
-    """Each event's data fits the network ``dims`` (a hand edit names an existing W or b entry)."""
-    L = len(dims) - 1
+def _check_events(events: list[dict[str, Any]], dims: list[int], dtype: str) -> None:
+    """Each event's data fits the network ``dims`` (``events.check_event``, the stepper's own check)."""
     for i, event in enumerate(events):
-        where = f"stepper.events[{i}].data"
-        data = event["data"]
-        if event["kind"] == "edit":
-            name = _str(_get(data, "name", f"{where}."), f"{where}.name")
-            layer = _int(_get(data, "layer", f"{where}."), f"{where}.layer", 1, L)
-            if name not in (f"W{layer}", f"b{layer}"):
-                raise _fail(f"{where}.name", f"{name!r} is not W{layer} or b{layer}")
-            shape = (dims[layer], dims[layer - 1]) if name[0] == "W" else (dims[layer], 1)
-            index = _get(data, "index", f"{where}.")
-            if not (isinstance(index, list) and len(index) == 2):
-                raise _fail(f"{where}.index", f"must be a [row, column] pair, got {_got(index)}")
-            index = [_int(k, f"{where}.index", 0, n - 1) for k, n in zip(index, shape, strict=True)]
-            value = _float(_get(data, "value", f"{where}."), f"{where}.value")
-            event["data"] = {"name": name, "layer": layer, "index": index, "value": value}
-        elif event["kind"] == "learning_rate":
-            event["data"] = {"value": _learning_rate(_get(data, "value", f"{where}."), f"{where}.value")}
-        else:
-            layer = _get(data, "value", f"{where}.")
-            event["data"] = {"value": None if layer is None else _int(layer, f"{where}.value", 1, L)}
+        try:
+            event["data"] = json_data(check_event(event["kind"], event["data"], dims, DTYPES[dtype]))
+        except EventError as exc:
+            raise _fail(f"stepper.events[{i}].{exc.field}", exc.problem) from None
 
 
 # ---------------------------------------------------------------------------------- arrays.npz checks
@@ -733,7 +716,7 @@ def _check_plan(parsed: _Parsed, headers: Mapping[str, _NpyHeader]) -> _Plan:
     except ValueError as exc:
         raise SessionError(f"{SESSION_JSON}: {exc}") from None
     n_params = sum(n * n_prev + n for n, n_prev in zip(dims[1:], dims[:-1], strict=True))
-    _check_events(parsed.state["events"], dims)
+    _check_events(parsed.state["events"], dims, parsed.settings.dtype)
     width = len(RECORD_COLUMNS) + len(dims) - 1
     shapes = {name: (n_params,) for name in THETA_ARRAYS}
     shapes["records"] = (parsed.state["furthest"], width)

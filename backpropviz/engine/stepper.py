@@ -23,33 +23,18 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from . import steps
+from .changes import Change
+from .divergence import DivergenceChecks, DivergenceReport, likely_cause
+from .events import EDIT, LEARNING_RATE, PLANTED_BUG, Event, EventError, check_event, event_from_dict
 from .history import DEFAULT_BUDGET_BYTES, Keyframes, Series
 from .layers import input_gradient
 from .network import Network, check_learning_rate
 from .prefetch import Prefetch
+from .steps import BACKWARD, COST, FORWARD, UPDATE, MicroStep
 
-# Beyond this |Z[L]| exp(−Z) overflows float64 (exp(709.78) is the largest finite value).
-LOGIT_LIMIT = 709.0
-
-QUANTITIES = ("W", "b", "Z", "A", "dZ", "dW", "db", "dA")
 # Columns of the per-iteration record; then one ‖dW[l]‖ per layer.
 RECORD_COLUMNS = ("cost", "train_accuracy", "test_cost", "test_accuracy")
-
-
-@dataclass(frozen=True)
-class MicroStep:
-    """One micro-step: kind is forward, cost, backward or update; layer is 1…L for forward/backward."""
-
-    kind: str
-    layer: int = 0
-
-    @property
-    def label(self) -> str:
-        return {"forward": f"F{self.layer}", "backward": f"B{self.layer}", "cost": "Cost", "update": "Update"}[
-            self.kind
-        ]
-
-
 # Above this size np.dot hands the sum to multi-threaded BLAS, which on two busy cores took milliseconds
 # instead of microseconds; einsum stays on this thread.
 DOT_SIZE_LIMIT = 8192
@@ -64,57 +49,7 @@ def norm(v: np.ndarray) -> float:
     return top * math.sqrt(np.dot(v / top, v / top).item())
 
 
-def micro_steps(L: int) -> list[MicroStep]:
-    """[F1, …, FL, Cost, BL, …, B1, Update] for an L-layer network."""
-    return (
-        [MicroStep("forward", l) for l in range(1, L + 1)]
-        + [MicroStep("cost")]
-        + [MicroStep("backward", l) for l in range(L, 0, -1)]
-        + [MicroStep("update")]
-    )
-
-
-@dataclass
-class Event:
-    """A change made by hand: ``kind`` is edit, learning_rate or planted_bug.
-
-    It takes effect at the start of ``iteration`` (an edit or planted bug restarts that iteration, so
-    nothing computed before it is kept). For undo it keeps where the cursor was and the future it
-    replaced: the later events and the records from ``iteration`` on.
-    """
-
-    iteration: int
-    kind: str
-    data: dict[str, Any]
-    position_before: int
-    position_after: int
-    replaced_events: list[Event] = field(default_factory=list, repr=False)
-    replaced_records: np.ndarray | None = field(default=None, repr=False)
-
-
-@dataclass
-class DivergenceReport:
-    """Where training first produced a non-finite (or out-of-range) quantity, and a likely cause."""
-
-    iteration: int
-    step: str
-    layer: int
-    quantity: str
-    bad_entries: int
-    total_entries: int
-    problem: str
-    cause: str
-
-    @property
-    def message(self) -> str:
-        where = f"iteration {self.iteration}, step {self.step}" + (f" (layer {self.layer})" if self.layer else "")
-        return (
-            f"Training diverged at {where}: {self.quantity} has {self.bad_entries} of {self.total_entries} "
-            f"entries {self.problem}. Likely cause: {self.cause}. The last finite state is kept."
-        )
-
-
-Listener = Callable[[str, "Stepper"], None]
+Listener = Callable[[Change, "Stepper"], None]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -160,18 +95,19 @@ class Stepper:
         self.X_test = None if X_test is None or X_test.shape[1] == 0 else np.asarray(X_test, network.dtype)
         self.Y_test = None if self.X_test is None else np.asarray(Y_test, network.dtype)
         self.L = network.L
-        self.steps = micro_steps(self.L)
+        self.steps = steps.micro_steps(self.L)
         self.initial_learning_rate = float(learning_rate)
         self.learning_rate = float(learning_rate)
         self.listeners: list[Listener] = []
         self.version = 0  # bumped by every notification: what was computed ahead belongs to one version
         self._prefetch = Prefetch(network)
+        self._checks = DivergenceChecks(network)
         self._dA0_pending = False  # B1 left dA0 to be computed when first read (see _do_step)
         self.caches_current = True  # False after fast_forward without caches: the buffers hold an older iteration
         self._theta_initial = network.theta.copy()
+        self.initialised_by_scheme = network.initialised_by_scheme  # θ_initial is what the init scheme drew
         self._memory_budget = memory_budget
-        self._weight_slices = network.weight_slices[1:]
-        self._dW_flat = [network.grad[s] for s in self._weight_slices]
+        self._dW_flat = [network.grad[s] for s in network.weight_slices[1:]]
         self._record_width = len(RECORD_COLUMNS) + self.L
         self._start_new_history()
 
@@ -216,23 +152,14 @@ class Stepper:
         return self.net.planted_bug_layer
 
     def is_filled(self, quantity: str, l: int) -> bool:
-        """Whether ``quantity`` of layer l is computed in the current iteration (W, b always are)."""
-        L, k = self.L, self.position
-        if quantity in ("W", "b") or (quantity == "A" and l == 0):
-            return True
-        if quantity in ("Z", "A"):
-            return k >= l
-        if quantity == "dA":
-            return k >= L + 1 if l == L else k >= 2 * L + 1 - l
-        if quantity in ("dZ", "dW", "db"):
-            return k >= 2 * L + 2 - l
-        raise ValueError(f"unknown quantity {quantity!r} (choose from {', '.join(QUANTITIES)})")
+        """Whether ``quantity`` of layer l is computed in the current iteration (W, b and X always are);
+        ValueError for a quantity or layer the network does not have."""
+        return steps.is_filled(quantity, l, self.L, self.position)
 
     def value(self, quantity: str, l: int = 0) -> np.ndarray | None:
-        """A read-only view of ``quantity`` of layer l (A of layer 0 is X, dA of layer 0 is dA0), or None."""
-        if not 0 <= l <= self.L or (l == 0 and quantity not in ("A", "dA")):
-            raise ValueError(f"{quantity}{l}: layer must be in 1…{self.L} (0 only for A0 = X and dA0)")
-        if not self.is_filled(quantity, l):
+        """A read-only view of ``quantity`` of layer l (A of layer 0 is X, dA of layer 0 is dA0), or None
+        while it is not computed in this iteration. J is one number: ``current_cost``."""
+        if quantity == "J" or not self.is_filled(quantity, l):
             return None
         if quantity == "dA" and l == 0 and self._dA0_pending:
             self.net.compute_dA0()
@@ -252,14 +179,26 @@ class Stepper:
     @property
     def current_cost(self) -> float | None:
         """J of this iteration once the Cost step is done, else None."""
-        return self.J if self.position > self.L else None
+        return self.J if self.is_filled("J", 0) else None
+
+    def latest(self, name: str) -> tuple[float, int] | None:
+        """What the views show of ``cost`` or ``train_accuracy`` and the iteration it belongs to: this
+        iteration's once its step has run (Cost, F L), else the record of the iteration before; None at the
+        very start. The status line and the diagram both read it, so they always agree."""
+        now = {"cost": self.current_cost, "train_accuracy": None}[name]
+        if name == "train_accuracy" and self.is_filled("A", self.L):
+            now = self.net.correct_count() / self.net.m
+        if now is not None:
+            return now, self.iteration
+        t = self.iteration - 1
+        return (self.series(name)[t].item(), t) if 0 <= t < self.furthest else None
 
     def dAL_clipped(self) -> np.ndarray | None:
         """Where A[L] was clipped into [ε, 1−ε] to display dA[L]; None before the Cost step."""
         return self.net.dAL_clipped if self.is_filled("dA", self.L) else None
 
     # ----------------------------------------------------------------- notifications
-    def _notify(self, kind: str) -> None:
+    def _notify(self, kind: Change) -> None:
         self.version += 1
         for listener in list(self.listeners):
             listener(kind, self)
@@ -271,19 +210,19 @@ class Stepper:
         net = self.net
         ahead = ahead and self._prefetch.take(self._state_key, step.kind, step.layer)
         self.caches_current = True
-        if step.kind != "update":
+        if step.kind != UPDATE:
             # A micro-step of the new iteration overwrites the old one's buffers: the shortcut back
             # over the last Update is gone.
             self._checkpoint = None
-        if step.kind == "forward":
+        if step.kind == FORWARD:
             if not ahead:
                 net.forward_layer(step.layer)
-            return self._check_forward(step.layer)
-        if step.kind == "cost":
+            return self._checks.after_forward(step.layer, self.iteration)
+        if step.kind == COST:
             self.J = net.compute_cost()
             net.compute_output_dA()
-            return self._check_cost(self.J)
-        if step.kind == "backward":
+            return self._checks.after_cost(self.J, self.iteration)
+        if step.kind == BACKWARD:
             # B1's dA0 = W1ᵀ dZ1 is as costly as its dW1 (2 GFLOP on a 784-input net with m = 10,000) and
             # only a view shows it: computed when first read (value), from the same W1 and dZ1 (the
             # Update that changes W1 also ends the time dA0 is shown).
@@ -297,7 +236,7 @@ class Stepper:
             self._record_iteration(self.J)
         self._checkpoint = _Checkpoint(self.iteration, net.theta.copy())
         net.update(self.learning_rate)
-        report = self._check_update()
+        report = self._checks.after_update(self.iteration)
         if report is not None:
             np.copyto(net.theta, self._checkpoint.theta)
             if new:
@@ -322,7 +261,7 @@ class Stepper:
             self._diverged(report)
             return False
         self._advance()
-        self._notify("step")
+        self._notify(Change.STEP)
         return True
 
     @property
@@ -341,7 +280,7 @@ class Stepper:
     def finish_iteration(self) -> DivergenceReport | None:
         """Micro-step until this iteration's Update is done; returns a divergence report if it stops early."""
         self._steps_to(self.iteration + 1, 0)
-        self._notify("iteration")
+        self._notify(Change.ITERATION)
         return self.report
 
     def _steps_to(self, t: int, position: int) -> None:
@@ -356,9 +295,9 @@ class Stepper:
     @_quietly
     def step_backward_phase(self) -> bool:
         """The next backward micro-step; before the Cost is computed, run forward through the Cost instead."""
-        if self.next_step.kind in ("forward", "cost"):
+        if self.next_step.kind in (FORWARD, COST):
             self._steps_to(self.iteration, self.L + 1)
-            self._notify("step")
+            self._notify(Change.STEP)
             return self.report is None
         return self.step()
 
@@ -374,20 +313,17 @@ class Stepper:
         target = self.iteration + n
         self._steps_to(self.iteration + (self.position > 0), 0)
         self._iterate_to(target)
-        self._notify("run")
+        self._notify(Change.RUN)
         return self.report
 
     def _iterate_to(self, target: int) -> None:
         """Whole iterations up to the start of ``target``, checked and recorded where new.
 
         This is Play's hot loop, so the per-iteration checks come first in a cheap combined form
-        (finite sums, Σ Z[L]² ≤ 709²); only when that fails are the micro-steps' exact checks run.
+        (``DivergenceChecks.clean``); only when that fails are the micro-steps' exact checks run.
         """
-        net = self.net
+        net, checks = self.net, self._checks
         self.caches_current = True
-        hidden_Z = net.Z[1 : self.L]
-        logits = net.Z[self.L].reshape(-1)
-        theta = net.theta
         keyframes = self.keyframes
         while self.iteration < target and self.report is None:
             t = self.iteration
@@ -399,13 +335,8 @@ class Stepper:
             if new:
                 self._record_iteration(J)
             net.update(self.learning_rate)
-            if new and not (
-                math.isfinite(J)
-                and np.dot(logits, logits) <= LOGIT_LIMIT**2
-                and math.isfinite(theta.sum())
-                and all(math.isfinite(Z.sum()) for Z in hidden_Z)
-            ):
-                report = self._check_iteration(J)
+            if new and not checks.clean(J):
+                report = checks.after_iteration(J, t)
                 if report is not None:
                     self._truncate_series(t)
                     self._stop_inside(t, report)
@@ -457,15 +388,7 @@ class Stepper:
         if self.events:
             self._settings_as_of(iteration)
         self._checkpoint = None
-        self._notify("run")
-
-    def _check_iteration(self, J: float) -> DivergenceReport | None:
-        """The micro-steps' checks, in their order, on the buffers a whole iteration left behind."""
-        for l in range(1, self.L + 1):
-            report = self._check_forward(l)
-            if report is not None:
-                return report
-        return self._check_cost(J) or self._check_update()
+        self._notify(Change.RUN)
 
     def _stop_inside(self, t: int, report: DivergenceReport) -> None:
         """Iteration t went bad at ``report.step``: rebuild the state just before that micro-step."""
@@ -473,76 +396,11 @@ class Stepper:
         self._restore(t, index, from_keyframe=True)
         self._diverged(report)
 
-    # ----------------------------------------------------------------- checks
-    def _bad(self, array: np.ndarray, problem: str, mask: np.ndarray | None = None) -> tuple[int, int, str]:
-        bad = ~np.isfinite(array) if mask is None else mask
-        return int(np.count_nonzero(bad)), array.size, problem
-
-    def _check_forward(self, l: int) -> DivergenceReport | None:
-        Z = self.net.Z[l]
-        if l == self.L:
-            return self._check_logits(Z)
-        if not math.isfinite(Z.sum()):
-            count = self._bad(Z, "that are NaN or infinite")
-            if count[0] == 0:
-                count = (Z.size, Z.size, "whose sum overflows float64")
-            return self._report(f"F{l}", l, f"Z{l}", count)
-        return None
-
-    def _check_logits(self, Z: np.ndarray) -> DivergenceReport | None:
-        """Z[L] must be finite and within exp's range; Σ Z² ≤ 709² clears both in one call."""
-        flat = Z.reshape(-1)
-        if np.dot(flat, flat) <= LOGIT_LIMIT**2:
-            return None
-        label, L = f"F{self.L}", self.L
-        if not np.all(np.isfinite(Z)):
-            return self._report(label, L, f"Z{L}", self._bad(Z, "that are NaN or infinite"))
-        beyond = np.abs(Z) > LOGIT_LIMIT
-        if beyond.any():
-            return self._report(label, L, f"Z{L}", self._bad(Z, "beyond exp's range (|Z| > 709)", beyond))
-        return None
-
-    def _check_cost(self, J: float) -> DivergenceReport | None:
-        if math.isfinite(J):
-            return None
-        return self._report("Cost", 0, "J", (1, 1, "that is not finite"))
-
-    def _check_update(self) -> DivergenceReport | None:
-        net = self.net
-        if math.isfinite(net.theta.sum()):
-            return None
-        for l in range(1, self.L + 1):
-            for name, array in ((f"W{l}", net.W[l]), (f"b{l}", net.b[l])):
-                count = self._bad(array, "that are NaN or infinite")
-                if count[0]:
-                    return self._report("Update", l, name, count)
-        return self._report("Update", 0, "θ", (net.theta.size, net.theta.size, "whose sum overflows float64"))
-
-    def _report(self, step: str, layer: int, quantity: str, count: tuple[int, int, str]) -> DivergenceReport:
-        return DivergenceReport(self.iteration, step, layer, quantity, count[0], count[1], count[2], "")
-
-    def _cause(self) -> str:
-        """A best guess at why, read from the last finite parameters."""
-        net = self.net
-        sizes = [np.abs(net.theta[s]).max(initial=0.0) for s in self._weight_slices]
-        layer = int(np.argmax(sizes)) + 1
-        biggest = sizes[layer - 1]
-        edits = [e for e in self.events if e.kind == "edit" and e.iteration <= self.iteration]
-        if edits and biggest > 100 and abs(edits[-1].data["value"]) >= biggest:
-            e = edits[-1]
-            return f"the value typed by hand, {e.data['name']}{list(e.data['index'])} = {e.data['value']:g}"
-        if self.iteration == 0 and biggest > 100:  # no update has happened: α is not to blame
-            return f"the initial weights are too large: |W{layer}| is {biggest:.0e} before any update"
-        if biggest > 100:
-            return f"learning rate {self.learning_rate:g} too large: |W{layer}| grew to {biggest:.0e}"
-        if np.abs(net.X).max() > 1e3:
-            return "the input features are very large: standardise them"
-        return f"learning rate {self.learning_rate:g} too large, or weights initialised too large"
-
     def _diverged(self, report: DivergenceReport) -> None:
-        report.cause = self._cause()
+        edits = [e.data for e in self.events if e.kind == EDIT and e.iteration <= self.iteration]
+        report.cause = likely_cause(self.net, self.iteration, self.learning_rate, edits)
         self.report = report
-        self._notify("diverged")
+        self._notify(Change.DIVERGED)
 
     # ----------------------------------------------------------------- history
     def _record_iteration(self, J: float | None) -> None:
@@ -569,17 +427,22 @@ class Stepper:
         self.learning_rate = self.initial_learning_rate
         self.net.planted_bug_layer = None
         for event in self.events:
-            if event.iteration <= t and event.kind != "edit":
+            if event.iteration <= t and event.kind != EDIT:
                 self._apply(event)
 
     def _restore(self, t: int, position: int, from_keyframe: bool = False) -> None:
         """Rebuild the exact state at iteration t, ``position`` micro-steps in.
 
-        Ahead of the cursor it simply computes on; behind it (or when the current buffers cannot be
-        trusted) it starts from the last keyframe at or before t and replays.
+        Ahead of the cursor it computes on, unless a keyframe lies between (the timeline moved forward over
+        trained iterations: computing the way to it took the flower net 0.6 s for 10,000 iterations); behind it
+        (or when the current buffers cannot be trusted) it starts from the last keyframe at or before t and
+        replays.
         """
         self.report = None
-        if not from_keyframe and (t, position) >= (self.iteration, self.position):
+        ahead = not from_keyframe and (t, position) >= (self.iteration, self.position)
+        if ahead and 0 in self.keyframes and self.keyframes.nearest(t)[0] > self.iteration:
+            ahead = False  # start from that keyframe, as behind the cursor
+        if ahead:
             if t > self.iteration:
                 self._steps_to(self.iteration + (self.position > 0), 0)
         else:
@@ -598,7 +461,7 @@ class Stepper:
         np.copyto(self.net.theta, self._theta_initial)
         self._settings_as_of(0)
         for event in self.events:
-            if event.iteration == 0 and event.kind == "edit":
+            if event.iteration == 0 and event.kind == EDIT:
                 self._apply(event)
         self.keyframes.store(0, self.net.theta)
 
@@ -608,7 +471,7 @@ class Stepper:
         if iteration < 0 or not 0 <= position < len(self.steps):
             raise ValueError(f"no such point: iteration {iteration}, position {position}")
         self._restore(iteration, position)
-        self._notify("goto")
+        self._notify(Change.GOTO)
         return self.report
 
     @_quietly
@@ -634,21 +497,26 @@ class Stepper:
                 self._restore(self.iteration - 1, len(self.steps) - 1)
         else:
             return False
-        self._notify("back")
+        self._notify(Change.BACK)
         return True
 
     # ----------------------------------------------------------------- events
     def _apply(self, event: Event) -> None:
-        if event.kind == "edit":
+        if event.kind == EDIT:
             getattr(self.net, event.data["name"][0])[event.data["layer"]][event.data["index"]] = event.data["value"]
-        elif event.kind == "learning_rate":
+        elif event.kind == LEARNING_RATE:
             self.learning_rate = event.data["value"]
         else:
             self.net.planted_bug_layer = event.data["value"]
 
     @_quietly
-    def _add_event(self, kind: str, data: dict[str, Any], restarts_iteration: bool) -> None:
-        """Record an event at the current iteration: the redo future is dropped."""
+    def _add_event(self, kind: str, data: dict[str, Any], restarts_iteration: bool, what: str) -> None:
+        """Record an event at the current iteration: the redo future is dropped. ValueError (``what`` says
+        of what) if it does not fit the network."""
+        try:
+            data = check_event(kind, data, self.net.layer_dims, self.net.dtype)
+        except EventError as exc:
+            raise ValueError(f"{what}{exc}") from None
         t = self.iteration
         self.report = None
         position_after = 0 if restarts_iteration else self.position
@@ -661,7 +529,7 @@ class Stepper:
         self.position = position_after
         self.keyframes.store(t, self.net.theta)
         self._checkpoint = None
-        self._notify(kind)
+        self._notify(Change(kind))
 
     def _truncate_future(self, t: int) -> None:
         """Iteration t's start was rewritten: forget its keyframes and every record from t on."""
@@ -689,34 +557,17 @@ class Stepper:
         """A hand edit of one weight or bias, e.g. ``set_parameter("W2", (0, 1), 0.5)``.
 
         It restarts the current iteration (everything computed from the old value is stale); back()
-        removes it again.
+        removes it again. ValueError (and nothing changed) names what does not fit.
         """
-        kind, layer_text = name[:1], name[1:]
-        if kind not in ("W", "b") or not layer_text.isdigit() or not 1 <= int(layer_text) <= self.L:
-            raise ValueError(f"{name!r} is not a parameter (W1…W{self.L}, b1…b{self.L})")
-        layer = int(layer_text)
-        shape = getattr(self.net, kind)[layer].shape
-        index = tuple(int(i) for i in index)
-        if len(index) != 2 or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
-            raise ValueError(f"{name}{list(index)} is outside {name}'s shape {shape}")
-        value = float(value)
-        if not math.isfinite(value):
-            raise ValueError(f"{name}{list(index)}: the new value must be a finite number, got {value}")
-        largest = float(np.finfo(self.net.dtype).max)
-        if abs(value) > largest:
-            raise ValueError(f"{name}{list(index)}: {value:g} is beyond {self.net.dtype} precision (±{largest:.1e})")
-        self._add_event("edit", {"name": name, "layer": layer, "index": index, "value": value}, True)
+        self._add_event(EDIT, {"name": name, "index": index, "value": value}, True, f"{name}{list(index)}: ")
 
     def set_learning_rate(self, learning_rate: float) -> None:
         """Change α from this iteration's Update on (an event: back() restores the old one)."""
-        check_learning_rate(learning_rate)
-        self._add_event("learning_rate", {"value": float(learning_rate)}, False)
+        self._add_event(LEARNING_RATE, {"value": learning_rate}, False, "")
 
     def set_planted_bug(self, layer: int | None) -> None:
         """Double dW of ``layer`` from this iteration on (None removes the bug); restarts the iteration."""
-        if layer is not None and not 1 <= layer <= self.L:
-            raise ValueError(f"planted bug layer must be in 1…{self.L} or None, got {layer}")
-        self._add_event("planted_bug", {"value": layer}, True)
+        self._add_event(PLANTED_BUG, {"value": layer}, True, "planted bug layer: ")
 
     @_quietly
     def reset(self) -> None:
@@ -725,7 +576,7 @@ class Stepper:
         self.learning_rate = self.initial_learning_rate
         self.net.planted_bug_layer = None
         self._start_new_history()
-        self._notify("reset")
+        self._notify(Change.RESET)
 
     # ----------------------------------------------------------------- saving and loading
     def export_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
@@ -734,14 +585,7 @@ class Stepper:
         θ is saved as it stands at the start of the current iteration (nothing inside an iteration
         changes it before the Update), so loading replays only the micro-steps since.
         """
-        events = [
-            {
-                "iteration": e.iteration, "kind": e.kind, "position_before": e.position_before,
-                "position_after": e.position_after,
-                "data": {k: list(v) if isinstance(v, tuple) else v for k, v in e.data.items()},
-            }
-            for e in self.events
-        ]
+        events = [e.to_dict() for e in self.events]
         meta = {
             "iteration": self.iteration, "position": self.position, "furthest": self.furthest,
             "initial_learning_rate": self.initial_learning_rate, "events": events,
@@ -774,10 +618,15 @@ class Stepper:
             raise ValueError(f"no such point: iteration {iteration}, position {position} (trained: {furthest})")
         learning_rate = float(meta["initial_learning_rate"])
         check_learning_rate(learning_rate)
-        events = [self._event_from_dict(e) for e in meta["events"]]
+        try:
+            events = [event_from_dict(e, self.net.layer_dims, self.net.dtype) for e in meta["events"]]
+        except EventError as exc:
+            raise ValueError(f"an event does not fit this network: {exc}") from None
         if any(a.iteration > b.iteration for a, b in itertools.pairwise(events)):
             raise ValueError("events are not in the order of their iterations")
         self.initial_learning_rate = learning_rate
+        # a saved state may start from parameters of its own (a course test case), not from the init scheme
+        self.initialised_by_scheme = bool(np.array_equal(self._theta_initial, theta_initial))
         self._theta_initial = theta_initial.astype(self.net.dtype)
         self._start_new_history()
         self.events = events
@@ -791,34 +640,7 @@ class Stepper:
         if iteration > 0:
             self.keyframes.store(iteration, self.net.theta)
         self._steps_to(iteration, position)
-        self._notify("loaded")
-
-    def _event_from_dict(self, d: dict[str, Any]) -> Event:
-        kind, data = d["kind"], dict(d["data"])
-        if kind == "edit":
-            name = str(data["name"])
-            layer = int(data["layer"])
-            if name[:1] not in ("W", "b") or name[1:] != str(layer) or not 1 <= layer <= self.L:
-                raise ValueError(f"event edits {name!r}, which this network does not have")
-            index = tuple(int(i) for i in data["index"])
-            shape = getattr(self.net, name[0])[layer].shape
-            if len(index) != 2 or not all(0 <= i < n for i, n in zip(index, shape, strict=True)):
-                raise ValueError(f"event edits {name}{list(index)}, outside {shape}")
-            value = float(data["value"])
-            if not math.isfinite(value):
-                raise ValueError(f"event sets {name}{list(index)} to {value}")
-            data = {"name": name, "layer": layer, "index": index, "value": value}
-        elif kind == "learning_rate":
-            data = {"value": float(data["value"])}
-            check_learning_rate(data["value"])
-        elif kind == "planted_bug":
-            layer = data["value"]
-            if layer is not None and not (isinstance(layer, int) and 1 <= layer <= self.L):
-                raise ValueError(f"planted bug in layer {layer!r}, which this network does not have")
-            data = {"value": layer}
-        else:
-            raise ValueError(f"unknown event kind {kind!r}")
-        return Event(int(d["iteration"]), kind, data, int(d["position_before"]), int(d["position_after"]))
+        self._notify(Change.LOADED)
 
     # ----------------------------------------------------------------- memory
     @property

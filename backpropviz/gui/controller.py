@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import atexit
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from ..engine import blas
+from ..engine.changes import Change
 from ..engine.datasets import Dataset
-from ..engine.gradcheck import GradCheckResult, gradient_check
+from ..engine.divergence import DivergenceReport
+from ..engine.gradcheck import ParameterSnapshot, gradient_check
 from ..engine.model import ModelSettings, build_dataset, build_stepper
-from ..engine.stepper import DivergenceReport, Stepper
+from ..engine.stepper import Stepper
 from ..engine.worker import Worker, fast_forward
+from .background import BackgroundJob
 
 # Play at "Maximum" paces frames of FRAME_SECONDS: whole iterations for what the frame leaves after the
 # last frame's redraw (the views' slots, painting, input), then Qt redraws and handles input. The engine
@@ -45,6 +49,7 @@ PREFETCH_DELAY_MS = 100
 # Nets with more parameters than this: the gradient check samples GRADCHECK_SAMPLE entries per layer.
 GRADCHECK_SAMPLED_ABOVE = 2000
 GRADCHECK_SAMPLE = 30
+WORKER_START_DELAY_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ SPEEDS = (
     Speed("3 micro-steps/s", "step", 3),
     Speed("10 micro-steps/s", "step", 10),
     Speed("1 iteration/s", "iteration", 1),
+    Speed("3 iterations/s", "iteration", 3),
     Speed("10 iterations/s", "iteration", 10),
     Speed("100 iterations/s", "iteration", 100),
     Speed("1,000 iterations/s", "iteration", 1000),
@@ -92,7 +98,7 @@ def shared_worker() -> Worker | None:
 class Controller(QObject):
     """Owns the dataset and the stepper; the views' only way to the engine."""
 
-    changed = Signal(str)  # the stepper's state changed; the argument says how (step, back, run, …)
+    changed = Signal(object)  # the stepper's state changed; a Change says how (step, back, run, …)
     rebuilt = Signal()  # a new network or dataset: views rebuild what depends on the layer count
     diverged = Signal(object)  # a DivergenceReport
     playingChanged = Signal(bool)
@@ -107,6 +113,7 @@ class Controller(QObject):
         self.dataset = build_dataset(self.settings)
         self.stepper = build_stepper(self.settings, self.dataset)
         self.stepper.listeners.append(self._on_stepper)
+        blas.use_threads(self.stepper.net.layer_dims, self.stepper.net.m)
         self._batching = False
         self.speed_index = DEFAULT_SPEED
         self.clock = time.perf_counter  # Play's pacing reads this clock (a test may drive it by hand)
@@ -121,7 +128,11 @@ class Controller(QObject):
         # Play handed to the worker process: frames take what it trained (see _frame)
         self.use_worker = use_worker
         if use_worker:
-            shared_worker()  # started now, it has imported NumPy and the engine by the first Play
+            # Started a while after the event loop has begun, when the window has painted (started at once, it
+            # slowed the window's start by a third: the child's imports take a core; counted from here, a slow
+            # start let it begin before the first paint). It has imported NumPy and the engine by the first Play;
+            # a Play before then starts it at once.
+            QTimer.singleShot(0, self._start_worker_later)
         self._worker: Worker | None = None
         self._gen = 0  # the worker's current job; messages of older ones are dropped
         self._granted = 0  # the worker may train until the start of this iteration
@@ -138,11 +149,14 @@ class Controller(QObject):
         self._prefetch_timer.start()
         self.modified = False
 
+    def _start_worker_later(self) -> None:
+        QTimer.singleShot(WORKER_START_DELAY_MS, shared_worker)
+
     # ----------------------------------------------------------------- engine notifications
-    def _on_stepper(self, kind: str, stepper: Stepper) -> None:
+    def _on_stepper(self, kind: Change, stepper: Stepper) -> None:
         if self.remote and not self._batching:
             self._take_back()  # a step or an edit during Play: the worker's copy is out of date
-        if kind == "diverged":
+        if kind == Change.DIVERGED:
             self.pause()
             self.diverged.emit(stepper.report)
         if not self._batching:
@@ -236,6 +250,10 @@ class Controller(QObject):
         self.playingChanged.emit(False)
         self._prefetch_timer.start()
 
+    def set_pace(self, per_second: float | None) -> None:
+        """The speed that plays ``per_second`` iterations a second (None: Maximum)."""
+        self.set_speed(next(i for i, s in enumerate(SPEEDS) if s.unit == "iteration" and s.per_second == per_second))
+
     def set_speed(self, index: int) -> None:
         self.speed_index = max(0, min(index, len(SPEEDS) - 1))
         self.speedChanged.emit(self.speed_index)
@@ -274,7 +292,7 @@ class Controller(QObject):
         self._learn_iteration_time(elapsed, budget)
         self._batch_cap = MAX_BATCH_GROWTH * budget
         self._work_end = self.clock()
-        self.changed.emit("run")
+        self.changed.emit(Change.RUN)
 
     # ----------------------------------------------------------------- Play in the worker process
     def _hand_over(self) -> bool:
@@ -355,7 +373,7 @@ class Controller(QObject):
         self._grant()
         self._schedule_frame()
         if adopted:
-            self.changed.emit("run")
+            self.changed.emit(Change.RUN)
 
     def _adopt(self, header: dict, arrays: dict) -> bool:
         self._batching = True
@@ -386,18 +404,22 @@ class Controller(QObject):
         self.stepper.set_parameter(name, index, value)
 
     def set_learning_rate(self, learning_rate: float) -> None:
-        """α from now on (an undoable event); ValueError for α ≤ 0 or not finite."""
+        """α from now on (an undoable event of the stepper, which owns α; ``settings.learning_rate`` stays the
+        α the run started with); ValueError for α ≤ 0 or not finite."""
         self.stepper.set_learning_rate(learning_rate)
-        self.settings = replace(self.settings, learning_rate=learning_rate)
 
     def set_planted_bug(self, layer: int | None) -> None:
         self.stepper.set_planted_bug(layer)
 
-    def gradient_check(self) -> GradCheckResult:
-        """Backprop's dW against centred differences of J, on the current parameters."""
+    def gradient_check_job(self) -> BackgroundJob:
+        """Backprop's dW against centred differences of J on the current parameters, as a job to start
+        (after connecting to its signals) that runs off the window's thread; ``succeeded`` carries the
+        GradCheckResult. It checks a copy taken now: stepping or Play meanwhile does not disturb it."""
         net = self.stepper.net
         sample = GRADCHECK_SAMPLE if net.theta.size > GRADCHECK_SAMPLED_ABOVE else None
-        return gradient_check(net, self.dataset.X, self.dataset.Y, max_entries_per_layer=sample)
+        snapshot, X, Y = ParameterSnapshot.of(net), self.dataset.X, self.dataset.Y
+        return BackgroundJob(lambda progress, cancelled: gradient_check(
+            snapshot, X, Y, max_entries_per_layer=sample, progress=progress, cancelled=cancelled))
 
     # ----------------------------------------------------------------- a new run
     @property
@@ -419,8 +441,9 @@ class Controller(QObject):
         self.stepper.listeners.remove(self._on_stepper)
         self.settings, self.dataset, self.stepper = settings, dataset, stepper
         stepper.listeners.append(self._on_stepper)
+        blas.use_threads(stepper.net.layer_dims, stepper.net.m)
         self.rebuilt.emit()
-        self.changed.emit("loaded" if loaded else "reset")
+        self.changed.emit(Change.LOADED if loaded else Change.RESET)
         self._prefetch_timer.start()
         self.set_modified(False)
 

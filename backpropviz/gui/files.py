@@ -76,6 +76,7 @@ class SessionFiles(QObject):
     """The window's File menu logic; ``warn`` and ``ask_save`` may be replaced (tests answer for the user)."""
 
     pathChanged = Signal()  # the session's file (or title) changed: the window title follows
+    opened = Signal(str, str)  # a session was opened: its title and description (a preset's explanation)
 
     def __init__(self, window: QWidget, controller: Controller, store: QSettings | None) -> None:
         super().__init__(window)
@@ -135,6 +136,7 @@ class SessionFiles(QObject):
         self.path = None
         self.controller.adopt(settings, dataset, stepper, loaded=True)
         self.pathChanged.emit()
+        self.opened.emit(session.title, session.description)
         return True
 
     # ----------------------------------------------------------------- save

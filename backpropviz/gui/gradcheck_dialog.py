@@ -1,7 +1,9 @@
 """The gradient check panel: does backprop agree with the slope of J, overall and layer by layer?
 
-A non-modal dialog. "Run gradient check" asks the controller for a check on the current parameters
-and shows the relative difference overall and per layer, green below the threshold and red above.
+A non-modal dialog. "Run gradient check" asks the controller for a check on a copy of the current
+parameters, which runs off the window's thread with a progress bar and Cancel (a 6 × 1,024 net takes
+seconds), and shows the relative difference overall and per layer, green below the threshold and red
+above. Stepping or Play meanwhile does not disturb the check; its result then arrives marked out of date.
 The "Planted bug" control doubles dW of one layer (the course's classic bug) so that the check can
 be seen to catch it.
 """
@@ -10,32 +12,30 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ..engine.gradcheck import EPSILON, THRESHOLD, GradCheckResult
+from .background import BackgroundJob
 from .controller import GRADCHECK_SAMPLE, GRADCHECK_SAMPLED_ABOVE, Controller
+from .presenter_dialog import PresenterDialog
 from .theme import LIGHT, Theme, scaled_font
 
 PASS_GREEN = {"light": "#1e7f3c", "dark": "#4cc36b"}
 # Below this ‖grad‖ a layer cannot be judged: at ε = 1e-7 rounding in J (≈ 1e-16) makes each
 # gradapprox entry uncertain by ≈ 1e-9, so the relative difference would measure rounding, not backprop.
 TOO_SMALL = 1e-6
-
-
+IDLE_FORMAT = "%v of %m entries"
 
 def power_of_ten(value: float) -> str:
     """1e-7 as the course writes it (not Python's 1e-07)."""
@@ -51,20 +51,22 @@ def format_difference(value: float) -> str:
     return f"{value:.2e}".replace("-", "−")
 
 
-class GradCheckDialog(QDialog):
-    """Run the gradient check and plant the course's bug. ``checked(result)`` follows every run."""
+class GradCheckDialog(PresenterDialog):
+    """Run the gradient check and plant the course's bug. ``checked(result)`` follows every finished
+    run, ``cancelled()`` every run stopped with Cancel."""
 
     checked = Signal(object)  # the GradCheckResult
+    cancelled = Signal()
 
     def __init__(self, controller: Controller, parent: QWidget | None = None, theme: Theme = LIGHT) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Gradient check")
         self._controller = controller
         self._theme = theme
         self._scale = 1.0
         self._result: GradCheckResult | None = None
         self._stale = False
-        self.setWindowTitle("Gradient check")
-        self.setModal(False)
+        self._job: BackgroundJob | None = None
+        self._changed_while_running = False
         self._build()
         controller.changed.connect(self._on_changed)
         controller.rebuilt.connect(self._on_rebuilt)
@@ -74,7 +76,7 @@ class GradCheckDialog(QDialog):
 
     # ----------------------------------------------------------------- construction
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
 
@@ -102,18 +104,25 @@ class GradCheckDialog(QDialog):
         self._bug_hint.setWordWrap(True)
         layout.addWidget(self._bug_hint)
 
+        run_row = QHBoxLayout()
         self._run = QPushButton("Run gradient check")
         self._run.setDefault(True)
         self._run.clicked.connect(self.run_check)
-        layout.addWidget(self._run)
+        self._progress = QProgressBar()
+        self._progress.setFormat(IDLE_FORMAT)
+        self._progress.setRange(0, 1)
+        self._progress.setValue(0)
+        self._progress.setTextVisible(False)
+        self._cancel = QPushButton("Cancel")
+        self._cancel.setEnabled(False)
+        self._cancel.setToolTip("Stop the check; the last result stays on show")
+        self._cancel.clicked.connect(self.cancel_check)
+        run_row.addWidget(self._run, 1)
+        run_row.addWidget(self._cancel)
+        layout.addLayout(run_row)
+        layout.addWidget(self._progress)
 
-        self._table = QTableWidget(0, 3)
-        self._table.setHorizontalHeaderLabels(["", "difference", "result"])
-        self._table.verticalHeader().hide()
-        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self._table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._table.setShowGrid(False)
+        self._table = self.results_table(["", "difference", "result"])
         header = self._table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -134,17 +143,29 @@ class GradCheckDialog(QDialog):
         """The last check's result (None before the first run)."""
         return self._result
 
-    def run_check(self) -> GradCheckResult:
-        """Check backprop's gradients on the current parameters and show the differences."""
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = self._controller.gradient_check()
-        finally:
-            QApplication.restoreOverrideCursor()
-        self._result, self._stale = result, False
-        self._show_result()
-        self.checked.emit(result)
-        return result
+    @property
+    def is_running(self) -> bool:
+        return self._job is not None
+
+    def run_check(self) -> None:
+        """Start a check of backprop's gradients on (a copy of) the current parameters; ``checked`` follows."""
+        if self._job is not None:
+            return
+        self._job = job = self._controller.gradient_check_job()
+        job.progressed.connect(self._on_progress)
+        job.succeeded.connect(self._on_checked)
+        job.stopped.connect(self._on_stopped)
+        job.failed.connect(self._on_failed)
+        self._changed_while_running = False
+        self._show_running(True)
+        job.start()
+
+    def cancel_check(self) -> None:
+        """Stop a running check (within one entry); the last result stays, ``cancelled`` follows."""
+        if self._job is not None and not self._job.cancel_requested:
+            self._job.cancel()
+            self._cancel.setEnabled(False)
+            self._progress.setFormat("Cancelling…")
 
     def set_planted_bug(self, layer: int | None) -> None:
         """Choose the planted bug as the combo box does (None removes it)."""
@@ -166,18 +187,14 @@ class GradCheckDialog(QDialog):
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
-        self.setStyleSheet(f"QDialog {{ background: {theme.background}; }} QLabel {{ color: {theme.text}; }}")
+        super().set_theme(theme)
         self._formula.setStyleSheet(
             f"color: {theme.text}; background: {theme.box_fill}; border: 1px solid {theme.grid};"
             f" border-radius: 4px; padding: 6px;"
         )
         self._bug_hint.setStyleSheet(f"color: {theme.box_border};")
         self._note.setStyleSheet(f"color: {theme.box_border};")
-        self._table.setStyleSheet(
-            f"QTableWidget {{ background: {theme.panel}; color: {theme.text}; border: 1px solid {theme.grid}; }}"
-            f"QHeaderView::section {{ background: {theme.box_fill}; color: {theme.box_border}; border: none;"
-            f" border-bottom: 1px solid {theme.grid}; padding: 3px 6px; }}"
-        )
+        self.style_table(self._table, theme, self._scale)
         self._show_result()
 
     def set_scale(self, factor: float) -> None:
@@ -186,20 +203,24 @@ class GradCheckDialog(QDialog):
         base = QGuiApplication.font()
         font = scaled_font(base, factor)
         for widget in (self._intro, self._formula, self._bug_title, self._bug, self._bug_hint, self._run,
-                       self._summary, self._note, self._table):
+                       self._progress, self._cancel, self._summary, self._note, self._table):
             widget.setFont(font)
         self._summary.setFont(scaled_font(base, 1.1 * factor, bold=True))
-        self._table.horizontalHeader().setFont(scaled_font(base, 0.9 * factor))
+        self.style_table(self._table, self._theme, factor)
         self._table.verticalHeader().setDefaultSectionSize(round(self._table.fontMetrics().height() * 1.6))
-        self.setMinimumWidth(round(340 * min(factor, 1.6)))
-        self._fit_table_height()
+        self._show_result()  # the items' own (bold) fonts follow the table's
+        self.fit_contents(refit=True)
 
-    def _fit_table_height(self) -> None:
-        """The results table is exactly as tall as its rows: the summary sits right under it."""
+    def _fit_table(self) -> None:
+        """The results table is exactly as tall as its rows (the summary sits right under it) and at least
+        as wide as its texts (a narrow window scrolls the dialog instead of clipping a column)."""
         table = self._table
         height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
         height += table.rowCount() * table.verticalHeader().defaultSectionSize()
         table.setFixedHeight(height)
+        header = table.horizontalHeader()
+        columns = sum(max(table.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(3))
+        table.setMinimumWidth(columns + 2 * table.frameWidth())
 
     # ----------------------------------------------------------------- controller
     def _on_rebuilt(self) -> None:
@@ -212,8 +233,8 @@ class GradCheckDialog(QDialog):
             self._bug.addItem(f"Layer {l}: dW{l} doubled")
         self._bug.setCurrentIndex(stepper.planted_bug_layer or 0)
         self._bug.blockSignals(False)
+        self.cancel_check()  # its rows no longer exist
         self._table.setRowCount(stepper.L + 1)
-        self._fit_table_height()
         self._result = None
         sampled = stepper.net.theta.size > GRADCHECK_SAMPLED_ABOVE
         self._note.setText(
@@ -233,9 +254,57 @@ class GradCheckDialog(QDialog):
             self._bug.setCurrentIndex(layer)
             self._bug.blockSignals(False)
         # any change of θ or of the bug makes the last result out of date (α alone does not)
-        if kind != "learning_rate" and self._result is not None and not self._stale:
+        if kind == "learning_rate":
+            return
+        self._changed_while_running |= self._job is not None
+        if self._result is not None and not self._stale:
             self._stale = True
             self._show_result()
+
+    # ----------------------------------------------------------------- the running check
+    def _on_progress(self, done: int, total: int) -> None:
+        if self._job is None or self._job.cancel_requested:
+            return
+        self._progress.setRange(0, total)
+        self._progress.setValue(done)
+
+    def _on_checked(self, result: GradCheckResult) -> None:
+        if self._job is None or self._job.cancel_requested:  # it finished just as Cancel was pressed
+            self._on_stopped()
+            return
+        self._job = None
+        self._result, self._stale = result, self._changed_while_running
+        self._show_running(False)
+        self._progress.setValue(self._progress.maximum())
+        self._show_result()
+        self.fit_contents()  # a longer verdict: grow rather than scroll
+        self.checked.emit(result)
+
+    def _on_stopped(self) -> None:
+        done, total = self._progress.value(), self._progress.maximum()
+        self._job = None
+        self._show_running(False)
+        self._progress.setFormat(f"Cancelled after {done} of {total} entries" if total else "Cancelled")
+        self.cancelled.emit()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self._job = None
+        self._show_running(False)
+        raise error  # to the window's error report, on this thread
+
+    def _show_running(self, running: bool) -> None:
+        self._run.setEnabled(not running)
+        self._cancel.setEnabled(running)
+        if running:
+            self._progress.setFormat(IDLE_FORMAT)
+            self._progress.setRange(0, 0)  # busy until the first progress report gives the count
+            self._progress.setTextVisible(True)
+        elif self._progress.maximum() == 0:  # stopped before the first report
+            self._progress.setRange(0, 1)
+            self._progress.setValue(0)
+
+    def stop_work(self) -> None:
+        self.cancel_check()
 
     def _on_bug_chosen(self, index: int) -> None:
         layer = index if index > 0 else None
@@ -279,10 +348,11 @@ class GradCheckDialog(QDialog):
                 alignment = Qt.AlignmentFlag.AlignLeft if column == 0 else Qt.AlignmentFlag.AlignRight
                 item.setTextAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
                 item.setForeground(QBrush(colour if column else QColor(theme.text)))
-                font = item.font()
+                font = QFont(self._table.font())  # an item's own font would not follow the presenter scale
                 font.setBold(row == 0 or column == 2)
                 item.setFont(font)
                 item.setToolTip(self._row_tip(verdicts[row]))
+        self._fit_table()
         self._summary.setText(self._summary_for(result, verdicts))
         colour = theme.text
         if result is not None and not self._stale and verdicts[0] != "small":

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,11 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.changes import Change
 from ..engine.equations import (
     entry_equation,
     entry_name,
     format_value,
-    producing_step,
+    producer_label,
     quantity_equation,
     quantity_shape,
     quantity_title,
@@ -49,12 +50,13 @@ from ..engine.equations import (
 from .controller import Controller
 from .plots.base import cache_static_items, next_level
 from .plots.fast_image import FastImageItem
+from .refresh import Refresher
 from .static_label import StaticLabel
 from .theme import DIVERGING_LUT, LIGHT, Theme, image_values, lut_position, scaled_font, symmetric_level
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
 FIT_ROWS = 32  # rows measured to fit a column's width to its numbers
-REFRESH_MS_WHILE_PLAYING = 100  # during Play the inspector redraws at most ten times a second
+PLAY_RATE = 10.0  # during Play the inspector redraws at most ten times a second
 HEATMAP_HEIGHT = 150
 EDITABLE = ("W", "b")
 ValueRole = Qt.ItemDataRole.UserRole  # the entry as a Python float, for tests and tools
@@ -379,7 +381,6 @@ class Inspector(QWidget):
         self._scale = 1.0
         self._quantity, self._layer = "W", 1
         self._entry = (0, 0)
-        self._dirty = False
         self._fitted = b""  # width_signature of the page when its columns were last fitted
         self._drawn: np.ndarray | None = None  # a copy of the values the table and heatmap show
         self._pixels = np.empty((0, 0), dtype=np.float32)  # the heatmap's image of them
@@ -391,10 +392,7 @@ class Inspector(QWidget):
         # opaque: a label or the table repainting at a step stops here instead of painting the dock's frame
         # and title behind it again
         self.setAutoFillBackground(True)
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.setInterval(REFRESH_MS_WHILE_PLAYING)
-        self._throttle.timeout.connect(self._refresh)
+        self.refresher = Refresher(self, lambda _kind: self._refresh(), PLAY_RATE)
         controller.changed.connect(self._on_changed)
         controller.rebuilt.connect(self._on_rebuilt)
         controller.playingChanged.connect(self._on_playing_changed)
@@ -500,9 +498,8 @@ class Inspector(QWidget):
         self._heatmap.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self._heatmap.ci.layout.setContentsMargins(2, 2, 6, 2)
         self._heatmap.ci.layout.setSpacing(2)
-        self._plot = self._heatmap.addPlot(row=0, col=0)
+        self._plot = self._heatmap.addPlot(row=0, col=0, enableMenu=False)  # no menu made only to be dropped
         self._plot.hideButtons()
-        self._plot.setMenuEnabled(False)
         self._plot.setMouseEnabled(x=False, y=False)
         self._plot.invertY(True)  # row 0 on top, as the table reads
         for name in ("left", "bottom"):
@@ -548,18 +545,15 @@ class Inspector(QWidget):
     def show_quantity(self, quantity: str, layer: int) -> None:
         """Show ``quantity`` of ``layer`` (W b Z A dZ dW db dA; "J" for the cost, layer ignored)."""
         stepper = self._controller.stepper
+        stepper.is_filled(quantity, layer)  # ValueError for a quantity or layer the network does not have
         if quantity == "J":
             layer = 0
-        elif quantity not in ("W", "b", "Z", "A", "dZ", "dW", "db", "dA"):
-            raise ValueError(f"unknown quantity {quantity!r}")
-        elif not 0 <= layer <= stepper.L or (layer == 0 and quantity not in ("A", "dA")):
-            raise ValueError(f"{quantity}{layer}: layer must be in 1…{stepper.L} (0 only for A0 and dA0)")
         self._quantity, self._layer = quantity, layer
         self._clear_message()
         net = stepper.net
         self._title.setText(quantity_title(net, quantity, layer))
         if quantity == "J":
-            self._equation_text = f"J = −1/m Σ [Y log A{stepper.L} + (1−Y) log(1−A{stepper.L})]"
+            self._equation_text = quantity_equation(net, "J", 0)
             self._shape_text = "scalar"
             self._shape = None
             self._model.set_matrix(None, 1.0, "J", quantity_axes("Z", 1), False)
@@ -675,22 +669,16 @@ class Inspector(QWidget):
         self._fit_columns()
 
     # ----------------------------------------------------------------- live updates
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         if self._message_kind == "error":
             self._clear_message()  # an edit message is about the state before this change
-        if self._controller.playing:
-            # During Play: redraw at most every REFRESH_MS, and not at all while hidden.
-            if not self.isVisible():
-                self._dirty = True
-            elif not self._throttle.isActive():
-                self._throttle.start()
-            return
-        self._refresh()
+        # during Play: redraw at most PLAY_RATE times a second, and not at all while hidden
+        playing = self._controller.playing
+        self.refresher.request(kind, throttle=playing, defer_hidden=playing)
 
     def _on_playing_changed(self, playing: bool) -> None:
         if not playing:
-            self._throttle.stop()
-            self._refresh()
+            self.refresher.now(Change.RUN)
 
     def _on_rebuilt(self) -> None:
         """A new network: show the same quantity if its layer still exists, else W1."""
@@ -701,17 +689,15 @@ class Inspector(QWidget):
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)
-        if self._dirty:
-            self._refresh()
+        self.refresher.shown()
 
     def _refresh(self) -> None:
         """Read the quantity's live values and update every part in place."""
-        self._dirty = False
         stepper = self._controller.stepper
         quantity, layer = self._quantity, self._layer
         i, j = self._entry
         self._entry_label.setText(self._entry_text(stepper, quantity, layer, i, j))
-        filled = stepper.current_cost is not None if quantity == "J" else stepper.is_filled(quantity, layer)
+        filled = stepper.is_filled(quantity, layer)
         self._entry_label.setVisible(filled)  # when not filled, the message below says what computes it
         if quantity == "J":
             self._matrix_box.hide()
@@ -774,7 +760,7 @@ class Inspector(QWidget):
         """Say what computes the quantity instead of showing last iteration's numbers."""
         stepper = self._controller.stepper
         name = "J" if self._quantity == "J" else f"{self._quantity}{self._layer}"
-        producer = producing_step(stepper.L, self._quantity, self._layer)
+        producer = producer_label(self._quantity, self._layer, stepper.L)
         upcoming = stepper.next_step.label
         if producer == upcoming:
             text = f"{name} is not computed yet in this iteration — next: {producer} computes it."

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -16,23 +16,32 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSlider,
+    QStyle,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
+from ..engine.changes import Change
+from ..engine.events import EVENT_KINDS
 from ..engine.model import ModelSettings
+from .banner import Banner
 from .controller import SPEEDS, Controller
+from .diagram import NetworkView
+from .dock_chrome import scale_dock_chrome
+from .field_keys import FieldKeys
 from .files import SessionFiles, render_scene
 from .gradcheck_dialog import GradCheckDialog
 from .icons import icon
 from .inspector import Inspector
-from .network_view import NetworkView
 from .panels import SettingsPanel
 from .plots import PlotsPanel
+from .presenter_dialog import PresenterDialog, TextDialog
 from .safety import Autosave, ErrorReporter, autosave_path
 from .static_label import StaticLabel
-from .theme import LIGHT, THEMES, Theme, apply_palette, format_number
+from .theme import LIGHT, THEMES, Theme, apply_dialog_scale, apply_palette, format_number
+from .window_layout import DockLayout, fit_toolbar, size_class
 
 PRESENTER_SCALES = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5)
 DEFAULT_PRESENTER_SCALE = 1.75
@@ -40,10 +49,12 @@ KEYBOARD_HELP = """<table cellpadding="3">
 <tr><td><b>Right</b>, <b>Space</b>, <b>Page Down</b></td><td>next micro-step</td></tr>
 <tr><td><b>Left</b>, <b>Page Up</b></td><td>back one micro-step (undo)</td></tr>
 <tr><td><b>B</b></td><td>next backward step (runs forward to the cost first)</td></tr>
-<tr><td><b>Enter</b></td><td>finish the iteration</td></tr>
+<tr><td><b>Enter</b></td><td>finish the iteration (in a field: apply what was typed)</td></tr>
 <tr><td><b>P</b></td><td>play / pause</td></tr>
 <tr><td><b>R</b></td><td>reset to the initial parameters</td></tr>
 <tr><td><b>F11</b></td><td>presenter mode</td></tr>
+<tr><td><b>F9</b></td><td>hide / show the panels beside the diagram</td></tr>
+<tr><td><b>Esc</b></td><td>close the lesson's explanation, then leave presenter mode</td></tr>
 </table>"""
 
 
@@ -74,7 +85,14 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
 
         self.network_view = NetworkView(controller, self.theme)
-        self.setCentralWidget(self.network_view)
+        self.banner = Banner()
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.network_view, 1)
+        self.setCentralWidget(centre)
         self.inspector = Inspector(controller, self.theme)
         self.settings_panel = SettingsPanel(controller)
         self.plots = PlotsPanel(controller, self.theme)
@@ -85,33 +103,42 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.settings_panel.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.settings_dock = self._dock("Settings", scroll, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.settings_dock = self._dock("Settings", self._with_footer(scroll), Qt.DockWidgetArea.LeftDockWidgetArea)
         self.plots_dock = self._dock("Plots", self.plots, Qt.DockWidgetArea.BottomDockWidgetArea)
         # the boundary deserves to be seen beside the cost curve while Play runs, not behind a tab
         self.plots.removeTab(self.plots.indexOf(self.plots.boundary))
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.boundary_dock = self._dock("Decision boundary", self.plots.boundary, bottom)
-        self.splitDockWidget(self.plots_dock, self.boundary_dock, Qt.Orientation.Horizontal)
+        docks = (self.settings_dock, self.inspector_dock, self.plots_dock, self.boundary_dock)
+        self.dock_layout = DockLayout(self, *docks)
+        self._relayout = QTimer(self)  # a resize settles before the docks move (a drag sends many)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(120)
+        self._relayout.timeout.connect(self.follow_size)
         self.plots.boundary.confirm_discard = lambda: self.settings_panel.confirm(self)
 
+        self._field_keys = FieldKeys(self)
+        self.installEventFilter(self._field_keys)
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
         self._build_status_bar()
-        self.network_view.selected.connect(self.inspector.show_quantity)
+        self.network_view.selected.connect(self._inspect)
         controller.changed.connect(self._on_changed)
         controller.rebuilt.connect(self._on_rebuilt)
         controller.playingChanged.connect(self._on_playing)
         controller.diverged.connect(self._on_diverged)
         controller.modifiedChanged.connect(self._update_title)
         self.files.pathChanged.connect(self._update_title)
+        self.files.opened.connect(self.banner.show_text)
+        controller.speedChanged.connect(self._on_speed)
         self.inspector.show_quantity("W", 1)
         self.resize(1440, 900)
         self._default_layout()
         self.set_theme(self.theme)
         if remember:
             self._restore_window()
-        self._on_changed("reset")
+        self._on_changed(Change.RESET)
         self._update_title()
         self.errors = ErrorReporter(self)
         self.autosave: Autosave | None = None
@@ -119,12 +146,35 @@ class MainWindow(QMainWindow):
             self.errors.install()
             self.autosave = Autosave(controller, autosave_path())
 
+    def _inspect(self, quantity: str, layer: int) -> None:
+        """A click on the diagram: show it in the inspector, bringing its tab to the front."""
+        self.inspector.show_quantity(quantity, layer)
+        if self.inspector_dock in self.dock_layout.put_away:
+            self.toggle_panels()  # the panels were put away for the diagram: what was clicked wants to be seen
+        if not self.inspector_dock.isHidden():
+            self.inspector_dock.raise_()
+
     @staticmethod
     def _build_controller(settings: ModelSettings) -> Controller:
         try:
             return Controller(settings)
         except ValueError:
             return Controller()
+
+    def _with_footer(self, scroll: QScrollArea) -> QWidget:
+        """The settings form scrolls; its feedback (CSV errors, α messages, "new run started") and the Apply
+        button stay under it, always in sight."""
+        panel = self.settings_panel
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scroll, 1)
+        footer = QVBoxLayout()
+        footer.setContentsMargins(9, 4, 9, 9)
+        footer.addWidget(panel.message)  # moved out of the scrolled form
+        footer.addWidget(panel.apply_button)
+        column.addLayout(footer)
+        return page
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -168,7 +218,13 @@ class MainWindow(QMainWindow):
             "Presenter mode", self.toggle_presenter, ("F11",), "presenter", "Full screen, large fonts"
         )
         self.presenter_action.setCheckable(True)
+        self.escape_action = self._action(
+            "Close the explanation / leave presenter mode", self._escape, ("Esc",), "", "Hide the lesson banner"
+        )
         self.help_action = self._action("Keyboard and help", self.show_help, ("F1",), "", "Keys and what they do")
+        self.panels_action = self._action(
+            "Hide panels", self.toggle_panels, ("F9",), "", "Hide or show every panel beside the diagram"
+        )
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Steps")
@@ -183,12 +239,15 @@ class MainWindow(QMainWindow):
         self.speed.addItems([speed.label for speed in SPEEDS])
         self.speed.setCurrentIndex(self.controller.speed_index)
         self.speed.setToolTip("Play speed")
+        # as wide as its longest entry would crowd the toolbar in presenter mode; the list shows them whole
+        self.speed.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.speed.setMinimumContentsLength(10)
         self.speed.currentIndexChanged.connect(self.controller.set_speed)
         bar.addWidget(self.speed)
         bar.addSeparator()
         bar.addWidget(QLabel(" Iteration "))
         self.timeline = QSlider(Qt.Orientation.Horizontal)
-        self.timeline.setMinimumWidth(220)
+        self.timeline.setMinimumWidth(120)  # it stretches over whatever room the toolbar has
         self.timeline.setToolTip("Scrub through the iterations trained so far")
         self.timeline.valueChanged.connect(self._timeline_moved)
         bar.addWidget(self.timeline)
@@ -238,6 +297,8 @@ class MainWindow(QMainWindow):
         view = menu.addMenu("&View")
         for dock in (self.settings_dock, self.inspector_dock, self.plots_dock, self.boundary_dock):
             view.addAction(dock.toggleViewAction())
+        view.addAction(self.panels_action)
+        view.addAction("Reset layout", self._reset_layout)
         view.addSeparator()
         themes = QActionGroup(self)
         for name in THEMES:
@@ -262,15 +323,21 @@ class MainWindow(QMainWindow):
         help_menu.addAction("About backpropviz", self.show_about)
 
     def _build_presets_menu(self, menu) -> None:
+        self.presets_menu = menu.addMenu("&Presets")
+        self.presets_menu.setToolTipsVisible(True)
+        # filled when first opened: the window shows sooner without the presets' module
+        self.presets_menu.aboutToShow.connect(self._fill_presets)
+
+    def _fill_presets(self) -> None:
+        if self.presets_menu.actions():
+            return
         from ..engine.presets import PRESETS
 
-        presets = menu.addMenu("&Presets")
         for preset in PRESETS:
-            action = presets.addAction(preset.title)
+            action = self.presets_menu.addAction(preset.title)
             action.setStatusTip(preset.purpose)
             action.setToolTip(preset.purpose)
             action.triggered.connect(lambda _=False, key=preset.key: self.open_preset(key))
-        presets.setToolTipsVisible(True)
 
     def open_preset(self, key: str) -> bool:
         """A lecture preset: a shipped session, or the hidden-layer sweep dialog."""
@@ -279,12 +346,17 @@ class MainWindow(QMainWindow):
 
         preset = next(p for p in PRESETS if p.key == key)
         if preset.filename is None:
-            dialog = SweepDialog(self)
+            dialog = SweepDialog(self, theme=self.theme)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # each opening is a fresh sweep
+            dialog.set_scale(self.scale)
             dialog.show()
             return True
         if not self.files.maybe_save():
             return False
-        return self.files.adopt(load_preset(key), preset.title)
+        if not self.files.adopt(load_preset(key), preset.title):
+            return False
+        self.controller.set_pace(preset.pace)
+        return True
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -302,23 +374,20 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status, 1)
 
     # ----------------------------------------------------------------- reacting to the controller
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         s = self.controller.stepper
         last = s.last_step.label if s.last_step else "—"
-        cost = s.current_cost
-        if cost is None and s.iteration > 0 and s.iteration <= len(s.series("cost")):
-            cost = s.series("cost")[s.iteration - 1]
-        train = s.series("train_accuracy")
-        test = s.series("test_accuracy")
-        index = min(s.iteration, len(train)) - 1
         parts = [
             f"Iteration <b>{s.iteration}</b>",
             f"last step <b>{last}</b>, next <b>{s.next_step.label}</b>",
-            f"J = <b>{format_number(cost, 6) if cost is not None else '—'}</b>",
-            f"train accuracy {format_number(100 * train[index], 1) + ' %' if index >= 0 else '—'}",
+            f"J = <b>{self._latest(s, 'cost', lambda J: format_number(J, 6))}</b>",
+            f"train accuracy {self._latest(s, 'train_accuracy', lambda a: format_number(100 * a, 1) + ' %')}",
         ]
         if self.controller.dataset.m_test:
-            parts.append(f"test accuracy {format_number(100 * test[index], 1) + ' %' if index >= 0 else '—'}")
+            test = s.series("test_accuracy")
+            index = min(s.iteration, len(test)) - 1
+            shown = f"{format_number(100 * test[index], 1)} % (it. {index})" if index >= 0 else "—"
+            parts.append(f"test accuracy {shown}")
         parts.append(f"α = {s.learning_rate:g}")
         if s.planted_bug_layer:
             parts.append(f"<span style='color:{self.theme.backward}'>planted bug in dW{s.planted_bug_layer}</span>")
@@ -334,6 +403,16 @@ class MainWindow(QMainWindow):
         self.back_action.setEnabled(s.iteration > 0 or s.position > 0 or bool(s.events))
         for action in (self.step_action, self.backward_action, self.iteration_action):
             action.setEnabled(s.report is None)
+        # after a divergence Play cannot go on: it says why, and how to go on
+        self.play_action.setEnabled(s.report is None or self.controller.playing)
+        self.play_action.setToolTip(
+            "Play / pause iterations (P)" if s.report is None
+            else f"Training diverged at {s.report.step}: step back (Left) or change α to go on"
+        )
+        if kind in EVENT_KINDS and self._replaced_future(s):
+            self.statusBar().showMessage(
+                "The iterations trained after this point were discarded (Back restores them).", 8000
+            )
 
     def _fit_timeline_label(self, grow_only: bool = False) -> None:
         """A fixed size that fits the text, grown only when the digits need it: a label that may change size
@@ -344,6 +423,7 @@ class MainWindow(QMainWindow):
         label.setFixedSize(width, hint.height())  # the same size again is a no-op
 
     def _on_rebuilt(self) -> None:
+        self.banner.hide()  # a new run; an opened session shows its own explanation right after
         self.inspector.show_quantity("W", 1)
         self._update_title()
         if self._remember:
@@ -352,6 +432,29 @@ class MainWindow(QMainWindow):
     def _on_playing(self, playing: bool) -> None:
         self.play_action.setText("Pause" if playing else "Play")
         self.play_action.setIcon(icon("pause" if playing else "play", self.theme.text))
+
+    @staticmethod
+    def _latest(stepper, name: str, text) -> str:
+        """``Stepper.latest``'s value as ``text`` formats it, with its iteration when it is an earlier one's
+        (the diagram labels it the same way)."""
+        latest = stepper.latest(name)
+        if latest is None:
+            return "—"
+        value, t = latest
+        return text(value) + ("" if t == stepper.iteration else f" (it. {t})")
+
+    @staticmethod
+    def _replaced_future(stepper) -> bool:
+        """Whether the event just made dropped trained iterations or later events (its redo future)."""
+        event = stepper.events[-1] if stepper.events else None
+        return event is not None and (
+            bool(event.replaced_events) or (event.replaced_records is not None and len(event.replaced_records) > 0)
+        )
+
+    def _on_speed(self, index: int) -> None:
+        self.speed.blockSignals(True)
+        self.speed.setCurrentIndex(index)
+        self.speed.blockSignals(False)
 
     def _on_diverged(self, report) -> None:
         self.statusBar().showMessage(report.message, 30_000)
@@ -373,8 +476,9 @@ class MainWindow(QMainWindow):
             if action.data():
                 action.setIcon(icon(action.data(), theme.text))
         self._on_playing(self.controller.playing)
-        for view in (self.network_view, self.inspector, self.plots):
+        for view in (self.network_view, self.inspector, self.plots, *self.findChildren(PresenterDialog)):
             view.set_theme(theme)
+        self.banner.set_style(theme, self.scale)
         if self._remember:
             self._store.setValue("theme", theme.name)
 
@@ -386,40 +490,79 @@ class MainWindow(QMainWindow):
     def toggle_presenter(self, on: bool) -> None:
         """Full screen with every font and line scaled; the settings dock hides."""
         self.scale = self.presenter_scale if on else 1.0
-        for view in (self.network_view, self.inspector, self.plots):
+        for view in (self.network_view, self.inspector, self.plots, *self.findChildren(PresenterDialog)):
             view.set_scale(self.scale)
+        apply_dialog_scale(QApplication.instance(), self.scale)  # message boxes: help, questions, errors
         font = self.font()
         font.setPointSizeF(QApplication.font().pointSizeF() * self.scale)
         self.toolbar.setFont(font)
+        icon = self.style().pixelMetric(QStyle.PixelMetric.PM_ToolBarIconSize)
+        self.toolbar.setIconSize(QSize(round(icon * self.scale), round(icon * self.scale)))
         self.status.setFont(font)
+        scale_dock_chrome(self, self.scale)
+        self.banner.set_style(self.theme, self.scale)
         self._fit_timeline_label()
-        self.settings_dock.setVisible(not on)
         self.presenter_action.setChecked(on)
         if on:
             self.showFullScreen()
-            # the diagram is what the room looks at: give it the larger share of the screen
-            size = self.screen().availableGeometry().size()
-            self.resizeDocks([self.inspector_dock], [int(size.width() * 0.27)], Qt.Orientation.Horizontal)
-            self.resizeDocks([self.plots_dock], [int(size.height() * 0.3)], Qt.Orientation.Vertical)
         else:
             self.showNormal()
-            self._default_layout()
+        self._default_layout()
 
-    def show_help(self) -> None:
-        QMessageBox.information(self, "Keyboard", KEYBOARD_HELP)
+    def _escape(self) -> None:
+        """Esc: hide the lesson banner if it shows, else leave presenter mode."""
+        if self.banner.isVisible():
+            self.banner.hide()
+        elif self.presenter_action.isChecked():
+            self.toggle_presenter(False)
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self, "About backpropviz",
+    def show_help(self) -> TextDialog:
+        return self._show_text("Keyboard", KEYBOARD_HELP)
+
+    def show_about(self) -> TextDialog:
+        return self._show_text(
+            "About backpropviz",
             f"<h3>backpropviz {__version__}</h3><p>Watch and step backpropagation with the numbers of "
             "Andrew Ng's deep learning course (C1, weeks 3–4).</p><p>MIT licence.</p>" + KEYBOARD_HELP,
         )
 
+    def _show_text(self, title: str, text: str) -> TextDialog:
+        """A text in the presenter's scale and the theme (a message box would cap its width at 500 px)."""
+        dialog = TextDialog(self, title, text, self.theme, self.scale)
+        dialog.show()
+        return dialog
+
     def _default_layout(self) -> None:
-        """The diagram gets the most room; the docks start at sizes where their contents read well."""
-        self.resizeDocks([self.settings_dock, self.inspector_dock], [330, 430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.plots_dock], [300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.plots_dock, self.boundary_dock], [900, 500], Qt.Orientation.Horizontal)
+        """The diagram gets the most room; the docks are arranged for the window's size (window_layout.py)."""
+        self.dock_layout.arrange(size_class(self.size(), self.presenter_action.isChecked()))
+        self._show_panels_state()
+        self._fit_toolbar()
+
+    def _reset_layout(self) -> None:
+        self._default_layout()
+
+    def follow_size(self) -> None:
+        """Docks and toolbar for the window's present size (a resize does this once it has settled)."""
+        self._relayout.stop()
+        self.dock_layout.follow(self.presenter_action.isChecked())
+        self._show_panels_state()
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        primary = (self.back_action, self.step_action, self.iteration_action, self.play_action)
+        fit_toolbar(self.toolbar, self.width(), primary)
+
+    def toggle_panels(self) -> None:
+        """F9: every dock hidden, the diagram alone (a class looking at one step); again: as they were."""
+        self.dock_layout.toggle_panels()
+        self._show_panels_state()
+
+    def _show_panels_state(self) -> None:
+        self.panels_action.setText("Hide panels" if self.dock_layout.panels_shown else "Show panels")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._relayout.start()
 
     # ----------------------------------------------------------------- window state
     def _restore_window(self) -> None:
@@ -427,8 +570,9 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = self._store.value("window_state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        if isinstance(state, QByteArray) and self.restoreState(state):
+            # the docks as the user left them, for as long as the window keeps its size class
+            self.dock_layout.arranged_for = size_class(self.size(), False)
         self.set_theme(THEMES.get(str(self._store.value("theme", "light")), LIGHT))
 
     def offer_recovery(self) -> bool:

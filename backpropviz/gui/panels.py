@@ -12,7 +12,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.activations import ACTIVATIONS
+from ..engine.changes import Change
 from ..engine.datasets import DEFAULTS, TITLES, Dataset
 from ..engine.init import INIT_SCHEMES
 from ..engine.limits import MAX_HIDDEN_LAYERS, MAX_ROWS, MAX_UNITS
@@ -39,6 +42,7 @@ from ..engine.model import HiddenLayer, ModelSettings, is_generated
 from ..engine.network import check_learning_rate
 from .controller import Controller
 from .csv_loader import PERMILLE, CsvLoader
+from .field_keys import ENTER_KEYS
 
 INIT_TITLES = {
     "scaled_normal": "randn × 0.01 (course)",
@@ -232,13 +236,25 @@ class SettingsPanel(QWidget):
             self._add_row(layer)
         self.init.setCurrentIndex(self.init.findData(s.init))
         self.seed.setValue(s.seed)
-        self.learning_rate.setText(f"{s.learning_rate:g}")
+        self._show_learning_rate()
         self.dtype.setCurrentText(s.dtype)
         self._update_generator_controls()
 
-    def _on_changed(self, kind: str) -> None:
-        if kind in ("learning_rate", "back", "reset", "goto") and not self.learning_rate.hasFocus():
-            self.learning_rate.setText(f"{self.controller.stepper.learning_rate:g}")
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter in a field of the form applies the form; α's own field applies α alone (editingFinished)."""
+        if event.key() in ENTER_KEYS and QApplication.focusWidget() is not self.learning_rate:
+            self.apply()
+            return
+        super().keyPressEvent(event)
+
+    def _on_changed(self, kind: Change) -> None:
+        shows_new_alpha = kind in (Change.LEARNING_RATE, Change.BACK, Change.RESET, Change.GOTO, Change.LOADED)
+        if shows_new_alpha and not self.learning_rate.isModified():  # never over what is being typed
+            self._show_learning_rate()
+
+    def _show_learning_rate(self) -> None:
+        """The α the run uses now: the stepper owns it (its initial α and the events that changed it)."""
+        self.learning_rate.setText(f"{self.controller.stepper.learning_rate:g}")
 
     def _add_row(self, layer: HiddenLayer) -> None:
         if len(self._rows) >= MAX_HIDDEN_LAYERS:
@@ -364,7 +380,7 @@ class SettingsPanel(QWidget):
             value = float(text)
         except ValueError:
             raise ValueError(f"learning rate: {text!r} is not a number") from None
-        check_learning_rate(value)
+        check_learning_rate(value)  # the engine's one check of α
         return value
 
     def apply(self) -> bool:
@@ -390,15 +406,17 @@ class SettingsPanel(QWidget):
 
     def apply_learning_rate(self) -> None:
         """Enter in the α field: change α from this iteration on (undoable), without starting over."""
+        self.learning_rate.setModified(False)  # what was typed is taken: the field follows the run's α again
         try:
             value = self._parse_learning_rate()
+            if value != self.controller.stepper.learning_rate:
+                self.controller.set_learning_rate(value)
+                self.show_message(
+                    f"α = {value:g} from iteration {self.controller.stepper.iteration} on (Back undoes it)."
+                )
         except ValueError as exc:
             self.show_message(str(exc), error=True)
-            self.learning_rate.setText(f"{self.controller.stepper.learning_rate:g}")
-            return
-        if value != self.controller.stepper.learning_rate:
-            self.controller.set_learning_rate(value)
-            self.show_message(f"α = {value:g} from iteration {self.controller.stepper.iteration} on (Back undoes it).")
+        self._show_learning_rate()
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)

@@ -18,16 +18,13 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QCloseEvent, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -42,6 +39,7 @@ from ..engine.presets import (
     HiddenLayerSweep,
     SweepResult,
 )
+from .presenter_dialog import PresenterDialog
 from .theme import LIGHT, Theme, scaled_font
 
 # Work per timer tick: long enough to keep the overhead of ticks small, short enough (≪ one frame of
@@ -68,7 +66,7 @@ def format_accuracy(accuracy: float) -> str:
     return f"{accuracy:g} %" if accuracy != int(accuracy) else f"{accuracy:.1f} %"
 
 
-class SweepDialog(QDialog):
+class SweepDialog(PresenterDialog):
     """Run the hidden-layer sweep and show accuracy per size. ``completed(results)`` follows each full run.
 
     ``iterations`` and ``sizes`` default to the notebook's (5,000; 1, 2, 3, 4, 5, 20, 50); tests pass
@@ -85,7 +83,7 @@ class SweepDialog(QDialog):
         sizes: Sequence[int] = SWEEP_SIZES,
         theme: Theme = LIGHT,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, "Hidden layer size sweep")
         HiddenLayerSweep(sizes, iterations)  # validate now: a bad argument fails here, not on Run
         self._sizes = tuple(int(n) for n in sizes)
         self._iterations = int(iterations)
@@ -97,8 +95,6 @@ class SweepDialog(QDialog):
         self._timer = QTimer(self)
         self._timer.setInterval(0)  # as soon as the event loop is idle: input events go first
         self._timer.timeout.connect(self._work)
-        self.setWindowTitle("Hidden layer size sweep")
-        self.setModal(False)
         self._build()
         self.set_theme(theme)
         self.set_scale(1.0)
@@ -106,7 +102,7 @@ class SweepDialog(QDialog):
 
     # ----------------------------------------------------------------- construction
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self.body)
         layout.setContentsMargins(14, 14, 14, 14)
         layout.setSpacing(10)
 
@@ -137,15 +133,8 @@ class SweepDialog(QDialog):
 
         body = QHBoxLayout()
         body.setSpacing(12)
-        self.table = QTableWidget(len(self._sizes), 2)
-        self.table.setHorizontalHeaderLabels(["hidden units", "accuracy"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setShowGrid(False)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table = self.results_table(["hidden units", "accuracy"])
+        self.table.setRowCount(len(self._sizes))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         for row, n_h in enumerate(self._sizes):
@@ -225,13 +214,13 @@ class SweepDialog(QDialog):
     def set_theme(self, theme: Theme) -> None:
         """Switch colours (light/dark)."""
         self._theme = theme
-        self.setStyleSheet(f"QDialog {{ background: {theme.background}; }} QLabel {{ color: {theme.text}; }}")
+        super().set_theme(theme)
         self._explanation.setStyleSheet(
             f"color: {theme.text}; background: {theme.box_fill}; border: 1px solid {theme.grid};"
             " border-radius: 4px; padding: 8px;"
         )
         self._status.setStyleSheet(f"color: {theme.box_border};")
-        self._style_table()
+        self.style_table(self.table, theme, self._scale)
         self.plot_widget.setBackground(theme.panel)
         # Brush only: an outline would draw the bars of sizes not trained yet (height 0) as stray lines.
         self.bars.setOpts(brush=pg.mkBrush(theme.class0), pen=pg.mkPen(None))
@@ -245,7 +234,7 @@ class SweepDialog(QDialog):
         for widget in (self._intro, self.run_button, self.progress_bar, self._status, self._explanation,
                        self.table):
             widget.setFont(font)
-        self._style_table()
+        self.style_table(self.table, self._theme, factor)
         metrics = self.table.fontMetrics()
         row_height = round(metrics.height() * 1.6)
         self.table.verticalHeader().setDefaultSectionSize(row_height)
@@ -261,29 +250,7 @@ class SweepDialog(QDialog):
         self.plot_widget.updateGeometry()
         self._style_plot()
         self._show_results(self.results)
-        self._fit_contents()
-
-    def _fit_contents(self) -> None:
-        """Grow the window to hold its contents: a top-level window does not grow by itself when its
-        contents' minimum grows, and the minimum of wrapped labels depends on the width."""
-        layout = self.layout()
-        layout.activate()
-        width = max(self.width(), layout.totalMinimumSize().width())
-        height = layout.totalMinimumSize().height()
-        if layout.hasHeightForWidth():
-            height = max(height, layout.totalHeightForWidth(width))
-        self.resize(width, max(self.height(), height))
-
-    def _style_table(self) -> None:
-        """The table's colours, and its header's font size (a style sheet overrides setFont on sections)."""
-        theme = self._theme
-        header_size = scaled_font(QGuiApplication.font(), 0.9 * self._scale).pointSizeF()
-        self.table.setStyleSheet(
-            f"QTableWidget {{ background: {theme.panel}; color: {theme.text}; border: 1px solid {theme.grid}; }}"
-            "QTableWidget::item { padding: 0px 10px; }"
-            f"QHeaderView::section {{ background: {theme.box_fill}; color: {theme.box_border}; border: none;"
-            f" border-bottom: 1px solid {theme.grid}; padding: 3px 10px; font-size: {header_size:.1f}pt; }}"
-        )
+        self.fit_contents(refit=True)
 
     # ----------------------------------------------------------------- work
     def _on_run_clicked(self) -> None:
@@ -341,7 +308,7 @@ class SweepDialog(QDialog):
             item = self.table.item(row, 1)
             item.setText(NOT_RUN if value is None else format_accuracy(value))
             item.setForeground(QBrush(QColor(theme.muted if value is None else theme.text)))
-            font = item.font()
+            font = QFont(self.table.font())  # an item's own font would not follow the presenter scale
             font.setBold(value is not None and value == best)  # the best size stands out, as in the notebook
             item.setFont(font)
             label = self._value_labels[row]
@@ -373,11 +340,5 @@ class SweepDialog(QDialog):
         for label in self._value_labels:
             label.setFont(label_font)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        self.stop()  # a closed dialog does not keep training in the background
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:
-        """Esc / reject hide the dialog without a close event: stop the sweep here too."""
+    def stop_work(self) -> None:
         self.stop()
-        super().done(result)

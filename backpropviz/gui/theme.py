@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -19,6 +19,7 @@ class Theme:
     panel: str
     text: str
     muted: str  # quantities not computed yet in this iteration
+    muted_presenter: str  # the same on a projector: ≥ 3:1 against the panels, still lighter than computed ink
     forward: str
     backward: str
     highlight: str
@@ -28,18 +29,25 @@ class Theme:
     class0: str
     class1: str
 
+    def for_projector(self) -> Theme:
+        """This theme with the darker (light theme) or brighter (dark theme) muted ink of presenter mode:
+        a projector washes the faint grey of what is not computed yet out."""
+        return replace(self, muted=self.muted_presenter)
+
 
 LIGHT = Theme(
-    name="light", background="#fbfbfd", panel="#ffffff", text="#1d2330", muted="#b7bcc8",
+    name="light", background="#fbfbfd", panel="#ffffff", text="#1d2330", muted="#b7bcc8", muted_presenter="#868d9c",
     forward="#1d2330", backward="#d1342f", highlight="#f0a202", box_fill="#f2f5fa", box_border="#5a6478",
     grid="#e3e6ee", class0="#2f6fdb", class1="#e0582a",
 )
 DARK = Theme(
-    name="dark", background="#1b1e24", panel="#23272f", text="#e7eaf0", muted="#5a6170",
+    name="dark", background="#1b1e24", panel="#23272f", text="#e7eaf0", muted="#5a6170", muted_presenter="#737b8c",
     forward="#e7eaf0", backward="#ff6b63", highlight="#ffc233", box_fill="#2a2f39", box_border="#8a93a6",
     grid="#323845", class0="#5b9bff", class1="#ff8a4c",
 )
 THEMES = {"light": LIGHT, "dark": DARK}
+# 100 × 1.4 / 1.1: undoes Fusion's darker(140).lighter(110) of a check box's outline
+INDICATOR_LIGHTER = 127
 
 # Diverging map for signed matrices (W, dW, Z, …): blue for negative, white at 0, red for positive.
 _ANCHORS = np.array([[33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
@@ -106,7 +114,21 @@ def apply_palette(app: QApplication, theme: Theme) -> None:
     for role, colour in roles.items():
         palette.setColor(role, QColor(colour))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(theme.highlight))
+    # white (Qt's default) on amber is unreadable in both themes: a progress bar's text, selected text
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor(LIGHT.text))
     app.setPalette(palette)
+    # Fusion outlines a check box or radio button in its Window colour darkened by 40 % (then lightened
+    # by 10 %): on a dark window that outline is darker than the window and the empty box vanishes.
+    # Their own Window colour (they paint no background) makes the outline the theme's box border.
+    indicators = QPalette(palette)
+    indicators.setColor(QPalette.ColorRole.Window, QColor(theme.box_border).lighter(INDICATOR_LIGHTER))
+    for class_name in ("QCheckBox", "QRadioButton"):
+        app.setPalette(indicators, class_name)
+
+
+def apply_dialog_scale(app: QApplication, scale: float) -> None:
+    """Message boxes (questions, help, errors) in the presenter's font size; their children inherit it."""
+    app.setFont(scaled_font(app.font(), scale), "QMessageBox")
 
 
 def scaled_font(base: QFont, scale: float, bold: bool = False) -> QFont:

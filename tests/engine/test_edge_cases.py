@@ -15,7 +15,8 @@ import pytest
 
 from backpropviz.engine.equations import entry_equation, format_value, quantity_equation, step_equations
 from backpropviz.engine.network import Network
-from backpropviz.engine.stepper import QUANTITIES, Stepper
+from backpropviz.engine.stepper import Stepper
+from backpropviz.engine.steps import QUANTITIES
 
 LEARNING_RATES = (1e-6, 1e-3, 1.0, 10.0, 100.0, 1e3)
 # (layer_dims after n_x, hidden activation, init): the course's week-3 net and two deep ones.

@@ -10,7 +10,7 @@ from backpropviz.engine.equations import (
     entry_equation,
     entry_name,
     format_value,
-    producing_step,
+    producer_label,
     quantity_title,
 )
 from backpropviz.engine.network import Network
@@ -83,10 +83,10 @@ def test_titles_names_and_producing_steps():
     assert quantity_title(net, "J", 0).startswith("J — the cost")
     with pytest.raises(ValueError, match="unknown quantity"):
         quantity_title(net, "Q", 1)
-    assert [producing_step(2, q, l) for q, l in [("Z", 1), ("A", 2), ("dA", 2), ("dA", 1), ("dA", 0)]] == [
+    assert [producer_label(q, l, 2) for q, l in [("Z", 1), ("A", 2), ("dA", 2), ("dA", 1), ("dA", 0)]] == [
         "F1", "F2", "Cost", "B2", "B1",
     ]
-    assert [producing_step(2, q, 2) for q in ("dZ", "dW", "db", "W", "J")] == ["B2", "B2", "B2", "Update", "Cost"]
+    assert [producer_label(q, 2, 2) for q in ("dZ", "dW", "db", "W", "J")] == ["B2", "B2", "B2", "Update", "Cost"]
     assert entry_name("W", 2, 0, 1) == "W2[0,1]"
     assert entry_name("db", 1, 3, 0) == "db1[3]"
 
@@ -284,3 +284,16 @@ def test_bad_entries_are_refused():
         entry_equation(s, "Z", 0, 0, 0)
     with pytest.raises(ValueError, match="unknown quantity"):
         entry_equation(s, "Q", 1, 0, 0)
+
+
+def test_float32_clipping_note_names_the_bound_the_result_used():
+    """In float32, 1 − 1e-15 rounds to 1: the clip and its text use float32's epsilon, never '1/0'."""
+    params = dict(PARAMS, W2=np.array([[100.0, 100.0]]))
+    net = Network([2, 2, 1], ["tanh", "sigmoid"], parameters=params, dtype="float32")
+    s = Stepper(net, X, Y, 0.5)
+    step_to(s, "Cost")
+    assert s.value("A", 2)[0, 1] == 1.0 and s.dAL_clipped()[0, 1]
+    text = entry_equation(s, "dA", 2, 0, 1)
+    epsilon = float(np.finfo(np.float32).eps)
+    assert f"[{epsilon:.3g}, 1 − {epsilon:.3g}]" in text and "/0)" not in text
+    assert float(result_of(text).replace("−", "-")) == pytest.approx(float(s.value("dA", 2)[0, 1]), rel=1e-3)

@@ -303,7 +303,7 @@ def test_importing_every_engine_module_loads_no_qt():
 
 
 def test_gradient_check_passes_on_the_untrained_course_net(flower):
-    # float64 rounding in J alone gives ~2e-7 here; the check evaluates J in extended precision
+    # float64 rounding in J alone gives ~2e-7 here; the check carries J's change without that rounding
     X, Y = flower
     result = gradient_check(Network([2, 4, 1], "tanh", seed=3), X, Y)
     assert result.difference < 1e-9

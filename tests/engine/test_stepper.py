@@ -8,7 +8,8 @@ from stepper_state import assert_same, snapshot
 
 from backpropviz.engine.history import Series
 from backpropviz.engine.network import Network
-from backpropviz.engine.stepper import Stepper, micro_steps
+from backpropviz.engine.stepper import Stepper
+from backpropviz.engine.steps import micro_steps
 
 
 def flower_stepper(flower, learning_rate=1.2, **kwargs):
@@ -433,3 +434,23 @@ def test_import_refuses_what_does_not_fit_and_changes_nothing(flower, change, me
     with pytest.raises(ValueError, match=message):
         target.import_state(meta, arrays)
     assert_same(snapshot(target), before)
+
+
+def test_goto_forward_over_trained_iterations_starts_from_the_keyframe_before(flower):
+    def history():
+        s = flower_stepper(flower)
+        s.run(200)
+        s.set_learning_rate(0.6)  # an event on the way
+        s.run(100)
+        return s
+
+    there, here = history(), history()
+    there.goto(250, 3)  # behind the cursor: from a keyframe, as always
+    here.goto(0)
+    passes = []
+    forward = here.net.forward
+    here.net.forward = lambda: passes.append(1) or forward()
+    here.goto(250, 3)  # ahead of the cursor, over 250 trained iterations
+    assert len(passes) < here.keyframes.spacing  # from the keyframe at or before 250, not from iteration 0
+    assert_same(snapshot(here), snapshot(there))
+    assert here.learning_rate == 0.6

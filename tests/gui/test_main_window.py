@@ -242,3 +242,100 @@ def test_screenshots_at_three_stages_are_not_blank(qtbot, window, tmp_path):
     shot("mid_backward")
     window.controller.run(500)
     assert shot("after_500").stat().st_size > 10_000
+
+
+def test_enter_in_the_learning_rate_field_applies_alpha_and_never_finishes_the_iteration(qtbot, window):
+    s = window.controller.stepper
+    press(qtbot, window, Qt.Key.Key_Space, 2)
+    field = window.settings_panel.learning_rate
+    window.settings_dock.raise_()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    field.selectAll()
+    qtbot.keyClicks(field, "0.5")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert s.learning_rate == 0.5
+    assert (s.iteration, s.position) == (0, 2)  # Enter applied α; it did not finish the iteration
+    assert field.text() == "0.5"
+    s.back()  # the α event undone: the field shows the α the run uses again
+    assert s.learning_rate == 1.2 and field.text() == "1.2"
+    window.network_view.setFocus()
+    qtbot.waitUntil(window.network_view.hasFocus)
+    press(qtbot, window, Qt.Key.Key_Return)  # elsewhere Enter still finishes the iteration
+    assert (s.iteration, s.position) == (1, 0)
+
+
+def test_enter_in_a_settings_field_applies_the_settings(qtbot, window):
+    panel = window.settings_panel
+    window.settings_dock.raise_()
+    panel.seed.setFocus()
+    qtbot.waitUntil(panel.seed.hasFocus)
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "7")
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert window.controller.settings.seed == 7
+    assert (window.controller.stepper.iteration, window.controller.stepper.position) == (0, 0)
+
+
+def test_a_preset_shows_its_explanation_and_plays_at_its_pace(qtbot, window):
+    from backpropviz.engine.presets import LARGE_LEARNING_RATE, WEEK3_FLOWER, preset
+
+    assert not window.banner.isVisible()
+    assert window.open_preset(LARGE_LEARNING_RATE)
+    qtbot.waitUntil(window.banner.isVisible)
+    assert preset(LARGE_LEARNING_RATE).title in window.banner.text() and "overshoots" in window.banner.text()
+    assert window.speed.currentText() == "3 iterations/s"
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.banner.isVisible()
+    assert window.open_preset(WEEK3_FLOWER)
+    qtbot.waitUntil(window.banner.isVisible)
+    assert window.speed.currentText() == "Maximum"
+    window.banner.close_button.click()
+    assert not window.banner.isVisible()
+
+
+def test_after_a_divergence_play_is_off_and_says_why(qtbot, window):
+    window.controller.set_learning_rate(1000.0)
+    window.controller.run(50)
+    assert window.controller.report is not None
+    assert not window.play_action.isEnabled()
+    assert "diverged" in window.play_action.toolTip() and "step back" in window.play_action.toolTip()
+    press(qtbot, window, Qt.Key.Key_Left)
+    assert window.play_action.isEnabled()
+
+
+def test_an_event_that_drops_trained_iterations_says_so(qtbot, window):
+    window.controller.run(20)
+    window.controller.goto_iteration(5)
+    window.controller.set_learning_rate(0.3)
+    assert "Back restores them" in window.statusBar().currentMessage()
+
+
+def test_the_status_line_and_the_diagram_show_the_same_accuracy_and_its_iteration(qtbot, window):
+    import re
+
+    window.controller.run(30)
+    s = window.controller.stepper
+    footer = window.network_view.item_for("box", s.L + 1).footer
+    for _ in range(len(s.steps)):
+        press(qtbot, window, Qt.Key.Key_Space)
+        status = re.search(r"train accuracy ([\d.]+) %( \(it\. (\d+)\))?", window.status.text())
+        diagram = re.search(r"accuracy ([\d.]+)%( \(it\. (\d+)\))?", footer.text())
+        assert status and diagram
+        assert status.group(1) == diagram.group(1) and status.group(3) == diagram.group(3)
+        expected_iteration = None if s.is_filled("A", s.L) else str(s.iteration - 1)
+        assert status.group(3) == expected_iteration, (s.position, status.group(0))
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen, for the popup
+def test_the_presets_menu_is_filled_when_first_opened(window, qtbot):
+    from backpropviz.engine.presets import PRESETS
+
+    menu = window.presets_menu
+    assert menu.actions() == []  # not needed to show the window
+    bar = window.menuBar()
+    for _ in range(2):  # filled once
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(menu.menuAction()).center())
+        qtbot.waitUntil(menu.isVisible)
+        menu.close()
+    assert [action.text() for action in menu.actions()] == [preset.title for preset in PRESETS]

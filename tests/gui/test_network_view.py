@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 from conftest import shown
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
@@ -15,7 +15,7 @@ from backpropviz.engine.datasets import Dataset
 from backpropviz.engine.equations import step_equations
 from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.gui.controller import Controller
-from backpropviz.gui.network_view import MAX_CELLS, NetworkView, heatmap_rgb, sample_matrix
+from backpropviz.gui.diagram import MAX_CELLS, NetworkView, heatmap_rgb, sample_matrix
 from backpropviz.gui.theme import DARK, DIVERGING_LUT, LIGHT
 
 GRADIENTS = ("dZ", "dW", "db")
@@ -62,6 +62,18 @@ def overlapping_texts(view: NetworkView) -> list[tuple[str, str]]:
     texts = visible_texts(view)
     rects = [(t.text(), t.sceneBoundingRect().adjusted(0.5, 0.5, -0.5, -0.5)) for t in texts]
     return [(a, b) for k, (a, ra) in enumerate(rects) for b, rb in rects[k + 1:] if ra.intersects(rb)]
+
+
+def deep_controller() -> Controller:
+    """Six hidden layers of 50 sigmoid units (2-50-50-50-50-50-50-1)."""
+    return Controller(ModelSettings(hidden=tuple(HiddenLayer(50, "sigmoid") for _ in range(6))))
+
+
+def in_view(view: NetworkView, item: QGraphicsItem) -> bool:
+    """Whether ``item`` is wholly on the viewport and neither under the header nor under the caption."""
+    rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+    return view.viewport().rect().contains(rect) and not rect.intersects(view.caption_rect()) and \
+        not rect.intersects(view.header_rect())
 
 
 def wide_controller(n_x: int = 784, m: int = 50) -> Controller:
@@ -201,7 +213,9 @@ def test_after_whole_iterations_greyed_quantities_show_faint_ghosts(view: Networ
     steps(controller, 1)  # F1 of the new iteration: Z1 is real again, Z2 empty (no stale ghost)
     assert not view.is_greyed("Z", 1) and Z1.pixmap_item.opacity() == 1.0
     assert view.is_greyed("Z", 2) and not view.item_for("Z", 2).pixmap_item.isVisible()
-    assert view.item_for("J", 0).text() == "—"
+    # J is the last iteration's, greyed and labelled with it (as the status line shows it), not this one's
+    assert view.is_greyed("J", 0) and view.item_for("J", 0).text() == f"{controller.stepper.series('cost')[-1]:.4f}"
+    assert view.item_for("cost", 0).note.text() == "iteration 19"
     controller.run(5)
     controller.apply_settings(ModelSettings(hidden=(HiddenLayer(3, "tanh"),)))  # a new net: no ghosts of it
     assert not view.item_for("Z", 1).pixmap_item.isVisible()
@@ -292,8 +306,9 @@ def test_six_hidden_layers_fit_without_overlaps(qtbot, controller: Controller, s
         for arrow in (view.item_for("forward", l), view.item_for("dA", l)):
             line = arrow.path().boundingRect()
             assert not any(line.intersects(r) for r in rects)
-    # the whole diagram is in view, and its labels are not microscopic
-    assert view.mapToScene(view.viewport().rect()).boundingRect().contains(view.sceneRect().adjusted(2, 2, -2, -2))
+    # the diagram is never drawn below the legible zoom: it scrolls, with what the last step filled in view
+    assert view.transform().m11() >= 1.0 and view.horizontalScrollBar().isVisible()
+    assert in_view(view, view.highlighted_item())
     if size == (900, 500):
         label = view.item_for("W", 3).labels[0]
         assert label.font().pixelSize() * view.transform().m11() >= 8.5
@@ -410,3 +425,183 @@ def test_the_diagram_keeps_its_size_and_zoom_through_every_micro_step(qtbot, hid
         lines.add(len({round(item.pos().y()) for item, _ in view._caption_parts if item.isVisible()}))
     assert seen == {next(iter(seen))}
     assert len(lines) > 1 or not hidden  # the deep net's captions do differ in height
+
+
+# ------------------------------------------------------------------------------------- legible on a projector
+# What the diagram gets of a 1280×720 screen: windowed (the central area) and presenting (beside a side panel);
+# a 1280×720 presenter window gives it all of its width (the default) or what the panels leave (F9)
+WINDOWED, PRESENTER = (860, 600), (930, 640)
+PRESENTER_ALONE, PRESENTER_PANELS = (1280, 613), (839, 613)
+LEGIBLE_PX = {1.0: {"title": 13, "caption": 12, "shape": 10}, 1.75: {"title": 22, "caption": 18, "shape": 14}}
+
+
+@pytest.mark.parametrize("make", [Controller, deep_controller], ids=["flower", "deep"])
+@pytest.mark.parametrize(("size", "scale"), [(WINDOWED, 1.0), (PRESENTER, 1.75), (PRESENTER_ALONE, 1.75),
+                                           (PRESENTER_PANELS, 1.75)],
+                         ids=["windowed", "presenter", "presenter-alone", "presenter-panels"])
+def test_text_stays_legible_on_a_1280x720_screen(qtbot, make, size, scale) -> None:
+    controller = make()
+    view = shown(qtbot, NetworkView(controller), size)
+    view.set_scale(scale)
+    for _ in range(len(controller.stepper.steps) + 2):  # every micro-step, into the next iteration
+        steps(controller, 1)
+        sizes = view.on_screen_text_px()
+        assert all(sizes[role] >= least for role, least in LEGIBLE_PX[scale].items()), sizes
+        # what the step filled is in view (scrolled to when the diagram does not fit, between the header and
+        # the caption), and so are they
+        assert in_view(view, view.highlighted_item())
+        assert view.viewport().rect().contains(view.caption_rect())
+        assert view.viewport().rect().contains(view.header_rect())
+    assert overlapping_texts(view) == []
+
+
+@pytest.mark.parametrize("size", [WINDOWED, PRESENTER, (1570, 1000)])
+def test_presenter_text_size_enlarges_the_text_on_screen(qtbot, size) -> None:
+    view = shown(qtbot, NetworkView(Controller()), size)
+    sizes = []
+    for scale in (1.0, 1.75, 2.5):
+        view.set_scale(scale)
+        sizes.append(view.on_screen_text_px())
+    for role in ("title", "caption", "shape"):
+        assert sizes[0][role] < sizes[1][role] < sizes[2][role], role
+
+
+def test_a_deep_net_scrolls_and_clicks_and_hover_still_work(qtbot) -> None:
+    controller = deep_controller()
+    view = shown(qtbot, NetworkView(controller), WINDOWED)
+    assert view.horizontalScrollBar().isVisible() and view.horizontalScrollBar().value() == 0
+    steps(controller, 7)  # F1 … F7: the view has followed the glow to the right
+    assert view.horizontalScrollBar().value() > 0
+    W7 = view.item_for("W", 7)
+    assert in_view(view, W7) and click(qtbot, view, W7) == ("W", 7)
+    Z6 = view.item_for("Z", 6)
+    qtbot.mouseMove(view.viewport(), view.mapFromScene(Z6.sceneBoundingRect().center()))
+    qtbot.waitUntil(view._hover.isVisible, timeout=1000)
+    assert view._hover.sceneBoundingRect().contains(Z6.sceneBoundingRect())
+    steps(controller, 8)  # … B1: back to the left
+    assert in_view(view, view.item_for("grads", 1))
+
+
+def test_the_caption_stays_in_view_over_a_scrolled_diagram(qtbot, controller: Controller) -> None:
+    controller.apply_settings(ModelSettings(hidden=tuple(HiddenLayer(50, "sigmoid") for _ in range(6))))
+    view = shown(qtbot, NetworkView(controller), PRESENTER)
+    view.set_scale(1.75)
+    steps(controller, 2)  # F2: the upper band in view, the caption's place below the viewport
+    caption = view.caption_rect()
+    viewport = view.viewport().rect()
+    assert caption.bottom() <= viewport.bottom() and caption.width() == viewport.width()
+    assert view.mapFromScene(view._caption_parts[0][0].scenePos()).y() > viewport.bottom()  # drawn over, pinned
+    image = view.viewport().grab(caption).toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    pixels = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+    assert (pixels < 128).mean() > 0.01  # the equations' ink
+    with qtbot.assertNotEmitted(view.selected):  # the caption hides what is under it from clicks too
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=caption.center())
+
+
+def test_presenter_mode_greys_in_a_darker_ink(qtbot, controller: Controller) -> None:
+    view = shown(qtbot, NetworkView(controller), PRESENTER)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(LIGHT.muted)
+    view.set_scale(1.75)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(LIGHT.muted_presenter)
+    assert view.item_for("Z", 1).labels[0].ink == LIGHT.muted_presenter
+    view.set_theme(DARK)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(DARK.muted_presenter)
+    view.set_scale(1.0)
+    assert view.item_for("Z", 1).looks.pen().color() == QColor(DARK.muted)
+
+
+def amber_box(image: QImage, colour: str) -> tuple[int, int, int, int] | None:
+    """The bounding box (x0, y0, x1, y1) of the pixels of ``colour`` in ``image``, or None."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    pixels = np.frombuffer(image.constBits(), np.uint32, image.sizeInBytes() // 4).reshape(image.height(), -1)
+    ys, xs = np.nonzero((pixels[:, : image.width()] & 0xFFFFFF) == (QColor(colour).rgb() & 0xFFFFFF))
+    return (xs.min(), ys.min(), xs.max(), ys.max()) if xs.size else None
+
+
+def test_the_header_stays_in_view_over_a_scrolled_diagram(qtbot, controller: Controller) -> None:
+    """Scrolled down to the backward band, the lecturer still sees the iteration and which step is next."""
+    view = shown(qtbot, NetworkView(controller), PRESENTER_ALONE)
+    view.set_scale(1.75)
+    steps(controller, 5)  # B1 done: the view has scrolled down to the backward band
+    bar = view.verticalScrollBar()
+    assert bar.value() > bar.minimum()
+    chip = view.item_for("step", 4)  # B1's chip
+    assert view.mapFromScene(chip.sceneBoundingRect().center()).y() < 0  # its place is scrolled out
+    header = view.header_rect()
+    assert header.top() == 0 and header.right() == view.viewport().rect().right()
+    pinned = amber_box(view.viewport().grab(header).toImage(), LIGHT.highlight)
+    # the header is drawn there as it is in its place: B1's chip amber where it is, its label readable
+    bar.setValue(bar.minimum())
+    in_place = amber_box(view.viewport().grab(view.header_rect()).toImage(), LIGHT.highlight)
+    assert pinned is not None and in_place is not None
+    assert np.allclose(pinned, in_place, atol=1)
+    # amber: B1's chip (done) through the dashed outline of Update's (next)
+    left = view.header_rect().left()
+    b1, update = (view.mapFromScene(view.item_for("step", i).sceneBoundingRect()).boundingRect() for i in (4, 5))
+    assert abs(in_place[0] + left - b1.left()) <= 2 and abs(in_place[2] + left - update.right()) <= 2
+    assert chip.text.font().pixelSize() * view.transform().m11() >= 18
+    # the pinned header changes with the steps: after Update, amber runs from F1's chip (next) to Update's
+    steps(controller, 1)
+    bar.setValue(bar.maximum())
+    f1, update = (view.mapFromScene(view.item_for("step", i).sceneBoundingRect()).boundingRect() for i in (0, 5))
+    assert f1.bottom() < 0  # their places are scrolled out: what shows is the pinned header
+    done = amber_box(view.viewport().grab(view.header_rect()).toImage(), LIGHT.highlight)
+    assert done is not None
+    assert abs(done[0] + left - f1.left()) <= 2 and abs(done[2] + left - update.right()) <= 2
+
+
+def test_the_pinned_header_hides_what_is_under_it_from_clicks_and_hover(qtbot, controller: Controller) -> None:
+    view = shown(qtbot, NetworkView(controller), PRESENTER_ALONE)
+    view.set_scale(1.75)
+    steps(controller, 5)  # scrolled down: the top of the layer boxes is under the pinned header
+    box = view.item_for("box", 1)
+    point = view.mapFromScene(QPointF(box.sceneBoundingRect().center().x(), box.sceneBoundingRect().top() + 4))
+    assert view.header_rect().contains(point) and box in view.items(point)
+    with qtbot.assertNotEmitted(view.selected):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseMove(view.viewport(), point)
+    assert not view._hover.isVisible()
+    assert view.viewport().cursor().shape() == Qt.CursorShape.ArrowCursor
+    # under the header's strip, where the diagram shows again, a click selects as ever
+    below = QPoint(point.x(), view.header_rect().bottom() + 30)
+    assert box in view.items(below)
+    assert click(qtbot, view, box, view.mapToScene(below)) == ("A", 1)
+
+
+@pytest.mark.parametrize(("make", "wide"), [(Controller, PRESENTER_ALONE), (deep_controller, (1600, 900))],
+                         ids=["flower", "deep"])
+def test_the_header_takes_two_lines_when_the_view_is_narrower_than_it(qtbot, make, wide) -> None:
+    controller = make()
+    view = shown(qtbot, NetworkView(controller), wide)
+    view.set_scale(1.75)
+    header = view._header
+    texts = [header.iteration, header.info, *header.chips]
+
+    def on_screen(item: QGraphicsItem) -> QRect:
+        return view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+
+    assert view.horizontalScrollBar().value() == 0
+    one_line = on_screen(header.iteration).center().y()
+    assert abs(on_screen(header.info).center().y() - one_line) < on_screen(header.chips[0]).height() / 2
+    view.resize(*PRESENTER_PANELS)
+    for bar in (view.horizontalScrollBar(), view.verticalScrollBar()):
+        bar.setValue(bar.minimum())
+    # α goes under "Iteration N" and nothing of the header is cut at the view's right
+    assert on_screen(header.info).top() > on_screen(header.iteration).bottom() - 2
+    assert all(view.viewport().rect().contains(on_screen(item)) for item in texts)
+    assert overlapping_texts(view) == []
+    view.resize(*wide)
+    assert abs(on_screen(header.info).center().y() - on_screen(header.iteration).center().y()) < \
+        on_screen(header.chips[0]).height() / 2
+
+
+def test_presenter_mode_enlarges_the_text_not_the_room_around_it(qtbot, controller: Controller) -> None:
+    """At scale 1.75 the text is 1.75× bigger, but margins, gaps and thumbnails are not: the flower's scene
+    grows far less than its text (it was 981×778 against 560×550 when they grew too)."""
+    view = shown(qtbot, NetworkView(controller), PRESENTER_ALONE)
+    windowed, thumbnail = view.sceneRect(), view.item_for("W", 1).rect
+    view.set_scale(1.75)
+    presenter = view.sceneRect()
+    assert presenter.width() <= 1.65 * windowed.width() and presenter.height() <= 1.25 * windowed.height()
+    assert view.item_for("W", 1).rect.size() == thumbnail.size()
+    assert view.item_for("W", 1).labels[0].font().pixelSize() == round(11 * 1.75)

@@ -24,12 +24,13 @@ from backpropviz.gui.plots import (
     WeightHeatmaps,
 )
 from backpropviz.gui.plots.base import FILL_SHARE, next_level, nice_ceiling, power_text, steady_range, x_range_end
-from backpropviz.gui.plots.boundary import GRID
+from backpropviz.gui.plots.boundary import GRID, MIN_GRID, grid_size
 from backpropviz.gui.plots.contour import contour_segments
 from backpropviz.gui.plots.curves import DECIMATE_ABOVE, trend_reach
 from backpropviz.gui.plots.decimate import MAX_BINS, PeakDecimator
 from backpropviz.gui.plots.fast_image import FastImageItem
-from backpropviz.gui.plots.heatmaps import DIVERGING_MAP
+from backpropviz.gui.plots.grid_thread import GridComputation, grid_probabilities
+from backpropviz.gui.plots.heatmaps import MAX_IMAGE_SIDE, diverging_map
 from backpropviz.gui.theme import DARK, LIGHT, format_number
 
 
@@ -411,6 +412,18 @@ def test_wide_layers_render_and_hover_reads_the_entry(qtbot):
     assert view.readout_at(QPointF(-500, -500)) == ""
 
 
+def test_a_wide_matrix_is_drawn_from_a_sample_and_read_out_in_full(qtbot):
+    controller = Controller(ModelSettings(hidden=(HiddenLayer(300, "relu"), HiddenLayer(600, "relu")), init="he"))
+    view = shown(qtbot, WeightHeatmaps(controller, LIGHT), (900, 400))
+    W2 = controller.stepper.value("W", 2)  # (600, 300): every 3rd row and every 2nd column are drawn
+    matrix = view.cells[1].W
+    assert matrix.image.image.shape == (200, 150) and max(matrix.image.image.shape) <= MAX_IMAGE_SIDE
+    assert np.array_equal(matrix.image.image, W2[::3, ::2].astype(np.float32))
+    assert matrix.level >= np.abs(W2).max()  # the colour bar holds every entry
+    pixel = matrix.image.transform().inverted()[0].map(QPointF(37.5, 401.5))  # column 37, row 401
+    assert view.readout_at(matrix.image.mapToScene(pixel)) == f"W2[401,37] = {format_number(W2[401, 37])}"
+
+
 # ----------------------------------------------------------------------------------- decision boundary
 def grid_value(boundary, i, j):
     point = np.array([[boundary.grid_x[i]], [boundary.grid_y[j]]])
@@ -420,11 +433,13 @@ def grid_value(boundary, i, j):
 def test_boundary_follows_training_and_matches_the_network(qtbot, controller):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
+    qtbot.waitUntil(lambda: boundary.up_to_date)  # computed on a thread of its own
     before = boundary.image.image.copy()
     assert before.shape == (GRID, GRID) and GRID >= 100
     X = controller.dataset.X_all
     assert boundary.grid_x[0] < X[0].min() and boundary.grid_x[-1] > X[0].max()
     controller.run(300)
+    qtbot.waitUntil(lambda: boundary.up_to_date)
     after = boundary.image.image
     assert not np.allclose(before, after)
     for i, j in ((0, 0), (17, 90), (60, 60), (119, 5)):
@@ -439,6 +454,7 @@ def test_boundary_uses_the_standardised_inputs(qtbot):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
     controller.run(50)
+    qtbot.waitUntil(lambda: boundary.up_to_date)
     assert boundary.image.image[30, 70] == pytest.approx(grid_value(boundary, 30, 70), rel=1e-5)
     raw_train = boundary.points[("train", 0)].getData()[0]
     assert raw_train.min() >= controller.dataset.X_all[0].min() - 1e-9  # points drawn in raw units
@@ -447,14 +463,14 @@ def test_boundary_uses_the_standardised_inputs(qtbot):
 def test_heatmaps_refresh_at_most_fifteen_times_a_second_during_play(qtbot, controller, monkeypatch):
     view = WeightHeatmaps(controller, LIGHT)
     qtbot.addWidget(view)
-    view.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last refresh
+    view.refresher.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last refresh
     controller.run(1)  # not playing: at once
     image = view.cells[0].W.image
     assert np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6)
     monkeypatch.setattr(Controller, "playing", property(lambda self: True))
     controller.run(3)  # a Play frame: skipped, a timer catches up
     assert not np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-9)
-    assert view._throttle.isActive() and view._throttle.interval() <= 1000 / 15 + 1
+    assert view.refresher.timer.isActive() and view.refresher.timer.interval() <= 1000 / 15 + 1
     qtbot.waitUntil(lambda: np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6), timeout=2000)
     controller.step_forward()  # anything but a Play frame shows at once
     assert np.allclose(image.image, controller.stepper.value("W", 1), rtol=1e-6)
@@ -463,15 +479,106 @@ def test_heatmaps_refresh_at_most_fifteen_times_a_second_during_play(qtbot, cont
 def test_boundary_throttles_during_play(qtbot, controller, monkeypatch):
     boundary = DecisionBoundary(controller, LIGHT)
     qtbot.addWidget(boundary)
-    boundary.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last computation
-    controller.run(1)  # not playing: computed at once
+    boundary.refresher.clock = lambda: 100.0  # frozen: every Play frame comes "too soon" after the last computation
+    controller.run(1)  # not playing: asked for at once
+    qtbot.waitUntil(lambda: boundary.up_to_date)
     first = boundary.recomputations
     monkeypatch.setattr(Controller, "playing", property(lambda self: True))
     controller.run(1)  # a Play frame: skipped, a timer catches up
-    assert boundary.recomputations == first and boundary._throttle.isActive()
-    assert boundary._throttle.interval() <= 1000 / 15 + 1  # never longer than one frame at 15/s
+    assert boundary.recomputations == first and boundary.refresher.timer.isActive()
+    assert boundary.refresher.timer.interval() <= 1000 / 15 + 1  # never longer than one frame at 15/s
     qtbot.waitUntil(lambda: boundary.recomputations == first + 1, timeout=2000)
     assert boundary.image.image[50, 50] == pytest.approx(grid_value(boundary, 50, 50), rel=1e-5)
+
+
+def assert_shows_the_network(boundary, points=((0, 0), (17, 90), (60, 60), (119, 5))):
+    size = boundary.resolution
+    assert boundary.image.image.shape == (size, size)
+    for i, j in points:
+        i, j = min(i, size - 1), min(j, size - 1)
+        assert boundary.image.image[i, j] == pytest.approx(grid_value(boundary, i, j), rel=1e-5, abs=1e-6)
+
+
+def test_after_a_step_the_boundary_shows_the_current_network(qtbot, controller):
+    boundary = shown(qtbot, DecisionBoundary(controller, LIGHT), (520, 420))
+    controller.run(40)
+    for _ in range(len(controller.stepper.steps)):  # micro-steps up to and with the Update
+        controller.step_forward()
+    qtbot.waitUntil(lambda: boundary.up_to_date)
+    assert boundary.shown_iteration == controller.stepper.iteration == 41
+    assert_shows_the_network(boundary)
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """Computations of the boundary that do not start: a test finishes them (``run``) when it wants. The grid
+    keeps the data's shape (a view that reshapes it asks for computations of its own, at its own time)."""
+    computations = []
+    monkeypatch.setattr(GridComputation, "start", lambda self: computations.append(self))
+    monkeypatch.setattr(DecisionBoundary, "_regrid_if_reshaped", lambda self: None)
+    return computations
+
+
+def test_a_result_asked_for_before_a_reset_is_never_shown(qtbot, controller, held):
+    boundary = shown(qtbot, DecisionBoundary(controller, LIGHT), (520, 420))
+    held.pop().run()  # the first image, of the initial parameters
+    controller.run(100)
+    held.pop().run()
+    shown_100 = boundary.image.image.copy()
+    controller.run(100)  # asks for iteration 200's boundary …
+    assert len(held) == 1 and not boundary.up_to_date
+    late = held[0]
+    values_200 = grid_probabilities(late.request)  # … which the thread computes …
+    controller.reset()  # … while the run goes back to its start
+    late.computed.emit(late.request, values_200, 0.01)  # then it arrives: dropped
+    assert np.array_equal(boundary.image.image, shown_100) and boundary.shown_iteration == 100
+    qtbot.waitUntil(lambda: boundary.image.opacity() < 1)  # the image of iteration 100 no longer fits: dimmed
+    qtbot.waitUntil(lambda: len(held) == 2)  # the initial parameters' boundary was asked for
+    held[1].run()
+    assert boundary.up_to_date and boundary.shown_iteration == 0 and boundary.image.opacity() == 1
+    assert_shows_the_network(boundary)
+
+
+def test_during_play_an_earlier_frame_of_the_same_training_is_shown(qtbot, controller, held):
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    held.pop().run()
+    controller.run(10)
+    asked = held.pop()
+    controller.run(10)  # the training goes on while iteration 10's boundary is computed
+    asked.run()
+    assert boundary.shown_iteration == 10  # not wrong, only older: shown
+    qtbot.waitUntil(lambda: len(held) == 1)  # and iteration 20's is asked for next
+    held.pop().run()
+    assert boundary.up_to_date and boundary.shown_iteration == 20
+
+
+def test_a_new_run_drops_what_was_computed_for_the_old_one(qtbot, controller, held):
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    late = held.pop()  # the initial parameters on the first data's grid
+    values = grid_probabilities(late.request)
+    dataset = controller.dataset
+    controller.set_dataset(Dataset.from_arrays(dataset.X_all * 3.0, dataset.Y_all))  # θ₀ again, another grid
+    late.computed.emit(late.request, values, 0.01)
+    assert boundary.shown_iteration is None  # nothing of the old grid is shown
+    qtbot.waitUntil(lambda: len(held) == 1)
+    held.pop().run()
+    assert boundary.up_to_date and boundary.shown_iteration == 0
+    assert_shows_the_network(boundary)
+
+
+def test_the_grid_is_sized_to_what_the_network_costs(qtbot):
+    assert grid_size([2, 4, 1]) == GRID and grid_size([2, *[50] * 6, 1]) == GRID
+    assert grid_size([2, *[512] * 6, 1]) == grid_size([2, *[1024] * 6, 1]) == MIN_GRID
+    controller = Controller(ModelSettings(hidden=(HiddenLayer(200, "relu"), HiddenLayer(200, "relu")),
+                                          init="he", learning_rate=0.1))
+    boundary = DecisionBoundary(controller, LIGHT)
+    qtbot.addWidget(boundary)
+    assert MIN_GRID < boundary.resolution < GRID
+    controller.run(3)
+    qtbot.waitUntil(lambda: boundary.up_to_date)
+    assert_shows_the_network(boundary)
 
 
 def click_at(qtbot, boundary, x, y, modifier=Qt.KeyboardModifier.NoModifier):
@@ -536,6 +643,22 @@ def test_boundary_explains_itself_without_two_features(qtbot, controller):
 
 
 # ----------------------------------------------------------------------------------- the panel
+def test_a_plot_is_built_when_its_tab_is_first_shown(qtbot, controller):
+    panel = shown(qtbot, PlotsPanel(controller, LIGHT))
+    assert isinstance(panel.widget(0), CostPlot)
+    assert not any(isinstance(panel.widget(i), WeightHeatmaps) for i in range(panel.count()))
+    panel.set_theme(DARK)
+    panel.set_scale(2.0)
+    controller.run(7)
+    tabs = panel.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
+    weights = panel.widget(2)
+    assert isinstance(weights, WeightHeatmaps) and panel.currentWidget() is weights and weights.isVisible()
+    assert panel.tabText(2) == "Weights" and panel.weights is weights
+    assert np.allclose(weights.cells[0].W.image.image, controller.stepper.value("W", 1))
+    assert weights.theme is DARK and weights.scale == 2.0  # as the panel was set before it was built
+
+
 def test_panel_holds_every_plot_and_updates_hidden_tabs_when_shown(qtbot, controller):
     panel = shown(qtbot, PlotsPanel(controller, LIGHT))
     assert [panel.indexOf(p) for p in (panel.cost, panel.accuracy, panel.weights, panel.grad_norms,
@@ -595,12 +718,26 @@ def test_export_writes_png_and_svg(qtbot, controller, tmp_path):
     assert panel.cost.graphics.scene().contextMenu[0].text() == "Export..."
 
 
+@pytest.mark.qt_log_ignore("does not support raise")  # the offscreen platform, when the dialog raises itself
+def test_the_plots_own_export_menu_writes_svg(qtbot, controller, tmp_path):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.run(5)
+    scene = plot.graphics.scene()
+    scene.contextMenuItem = plot.plot  # what a right-click on the plot would have chosen
+    scene.contextMenu[0].trigger()  # "Export…": pyqtgraph's dialog, which exports with its own exporter
+    from pyqtgraph.exporters import SVGExporter
+
+    SVGExporter(plot.plot).export(str(tmp_path / "menu.svg"))  # raised ValueError on Qt ≥ 6.10 without the fix
+    assert (tmp_path / "menu.svg").read_text().lstrip().startswith("<?xml")
+    scene.exportDialog.close()
+
+
 @pytest.mark.parametrize("axis_order", ["row-major", "col-major"])
 def test_fast_image_paints_the_pixels_pyqtgraph_would(qtbot, axis_order):
     rng = np.random.default_rng(3)
     values = rng.uniform(-1.2, 1.2, size=(7, 11))  # past both levels: clipped to the end colours
     values[0, :3] = (-0.5, 0.0, 0.5)  # on the levels' grid, where a rounding difference would show
-    lut = DIVERGING_MAP.getLookupTable(nPts=256)
+    lut = diverging_map().getLookupTable(nPts=256)
     reference, fast = pg.ImageItem(axisOrder=axis_order), FastImageItem(axisOrder=axis_order)
     for item in (reference, fast):
         item.setLookupTable(lut)
@@ -616,3 +753,67 @@ def test_fast_image_paints_the_pixels_pyqtgraph_would(qtbot, axis_order):
     fast.setImage(values, autoLevels=False, levels=(-1.0, 1.0))
     fast.render()
     assert QColor(pixels(fast).pixelColor(*((2, 2)))).alpha() == 0
+
+
+@pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing")  # offscreen, for the popup
+def test_a_plots_view_menu_is_made_on_the_first_right_click(qtbot, controller):
+    plot = shown(qtbot, CostPlot(controller, LIGHT))
+    view = plot.plot.vb
+    assert view.menu is None and view.menuEnabled()  # not made with the plot
+    centre = plot.graphics.mapFromScene(view.sceneBoundingRect().center())
+    qtbot.mouseClick(plot.graphics.viewport(), Qt.MouseButton.RightButton, pos=centre)
+    qtbot.waitUntil(lambda: view.menu is not None and view.menu.isVisible())
+    assert "View All" in [action.text() for action in view.menu.actions()]
+    view.menu.close()
+
+
+def test_the_boundary_fills_its_view_without_empty_bands(qtbot, controller):
+    def filled() -> bool:
+        (x0, x1), (y0, y1) = boundary.plot.vb.viewRange()
+        rect = boundary.image.mapRectToParent(boundary.image.boundingRect())
+        covered_x = min(rect.right(), x1) - max(rect.left(), x0)
+        covered_y = min(rect.bottom(), y1) - max(rect.top(), y0)
+        return covered_x >= 0.97 * (x1 - x0) and covered_y >= 0.97 * (y1 - y0)
+
+    boundary = shown(qtbot, DecisionBoundary(controller, LIGHT), (900, 320))  # a wide dock: the flower is round
+    qtbot.waitUntil(lambda: boundary.up_to_date and filled())
+    boundary.resize(360, 600)  # a tall one
+    qtbot.waitUntil(lambda: boundary.up_to_date and filled())
+    assert_shows_the_network(boundary)
+
+
+def test_axes_keep_to_what_their_quantity_can_be_and_start_afresh_after_reset(qtbot, controller):
+    cost = shown(qtbot, CostPlot(controller, LIGHT))
+    accuracy = shown(qtbot, AccuracyPlot(controller, LIGHT))
+    controller.run(400)
+    (_, _), (low, _) = cost.plot.vb.viewRange()
+    assert low >= 0  # no cost below 0
+    (_, _), (low, high) = accuracy.plot.vb.viewRange()
+    assert low >= 0 and high <= 100
+    controller.run(2000)  # the cost falls well below where it started
+    before = cost.plot.vb.viewRange()[1]
+    controller.reset()
+    controller.run(3)
+    after = cost.plot.vb.viewRange()[1]
+    assert after != before and after[0] > 0.5  # around 0.69 again, not the old range down to ~0.2
+
+
+def test_a_narrow_log_range_still_labels_its_ticks(qtbot, controller):
+    cost = shown(qtbot, CostPlot(controller, LIGHT))
+    cost.set_log_y(True)
+    controller.run(60)  # the flower's cost from 0.693 to about 0.63: no 1-2-5 value inside
+    QApplication.processEvents()
+    axis = cost.plot.getAxis("left")
+    low, high = axis.range
+    ticks = axis.tickValues(low, high, axis.height())
+    labels = [text for _, values in ticks for text in axis.tickStrings(values, 1.0, 1.0) if text]
+    assert len(labels) >= 2, labels
+
+
+def test_a_divergence_turns_the_cost_axis_logarithmic(qtbot, controller):
+    cost = shown(qtbot, CostPlot(controller, LIGHT))
+    controller.set_learning_rate(10.0)
+    controller.apply_settings(ModelSettings(hidden=(HiddenLayer(4, "relu"),), seed=1, learning_rate=10.0))
+    controller.run(100)
+    assert controller.report is not None
+    assert cost.log_y and cost.log_check.isChecked()

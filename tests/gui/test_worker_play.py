@@ -1,4 +1,5 @@
-"""Play in the worker process: the window ends, bit for bit, where Play in its own process would have."""
+"""Play in the worker process: the window ends, bit for bit, where Play in its own process would have (the worker
+starts once the window has painted; both use the run's BLAS thread count)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 from stepper_state import assert_same_run
 
+from backpropviz.engine import blas
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_stepper
 from backpropviz.engine.worker import Worker
 from backpropviz.gui import controller as controller_module
@@ -110,3 +112,33 @@ def test_a_fixed_speed_trains_in_the_worker_at_most_a_lookahead_ahead(controller
     here.run(controller.stepper.iteration)
     assert_same_run(here, controller.stepper)
     assert np.isfinite(controller.stepper.series("cost")).all()
+
+
+class Child:
+    """Stands in for the worker process: only whether it was started matters here."""
+
+    alive = True
+    ready = False
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_worker_starts_after_the_window_has_had_time_to_paint(qtbot, monkeypatch):
+    started: list[Child] = []
+    monkeypatch.setattr(controller_module, "_worker", None)
+    monkeypatch.setattr(controller_module, "_worker_failed", False)
+    monkeypatch.setattr(controller_module, "Worker", lambda: started.append(Child()) or started[-1])
+    Controller(ModelSettings())
+    assert started == []  # its imports would take a core while the window is built and painted
+    qtbot.waitUntil(lambda: len(started) == 1, timeout=5 * controller_module.WORKER_START_DELAY_MS)
+
+
+def test_the_window_sets_the_blas_threads_of_each_run(qtbot, monkeypatch):
+    monkeypatch.setenv(blas.ENV, "default")
+    controller = Controller(ModelSettings())
+    assert blas.current_threads() == blas.default_threads()
+    monkeypatch.delenv(blas.ENV)
+    controller.apply_settings(ModelSettings(hidden=(HiddenLayer(50, "relu"),) * 6))
+    net = controller.stepper.net
+    assert blas.current_threads() == blas.choose_threads(net.layer_dims, net.m) == 1

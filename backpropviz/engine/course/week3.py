@@ -3,7 +3,7 @@
 A 2-layer net: X (n_x, m) → tanh hidden layer of n_h units → one sigmoid unit, A2 (1, m).
 Every function here is a thin adapter: it unpacks the course's dicts and calls the engine's equations
 (``layers``, ``activations``, ``losses``, ``init``), so a teacher sees the notebook's numbers computed
-by the code the visualiser runs. Conventions follow the current notebook (DESIGN.md §2):
+by the code the visualiser runs. Conventions follow the current notebook (docs/architecture.md, "Course adapters"):
 
 * ``initialize_parameters`` draws from NumPy's *global* RNG without seeding it (W1 first, then W2);
   the caller seeds, e.g. ``np.random.seed(2)`` before it, as the notebook's test cell does.

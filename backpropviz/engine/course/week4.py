@@ -3,7 +3,7 @@
 An L-layer net: [LINEAR → RELU] × (L−1) → LINEAR → SIGMOID. Shapes: X (n_x, m), Y (1, m), W[l] (n_l, n_{l−1}),
 b[l] (n_l, 1), Z[l] and A[l] (n_l, m). Each function is a thin adapter over the engine's equations (``layers``,
 ``activations``, ``init``): the course's dicts, tuples and return conventions on the outside, the code the
-visualiser runs on the inside. Conventions (DESIGN.md §2):
+visualiser runs on the inside. Conventions (docs/architecture.md, "Course adapters"):
 
 * parameters are {"W1", "b1", …}; a layer's cache is ((A_prev, W, b), Z); grads are {"dA{l−1}", "dW{l}", "db{l}"}.
 * ``initialize_parameters`` seeds the global RNG with 1, ``initialize_parameters_deep`` with 3, both randn × 0.01

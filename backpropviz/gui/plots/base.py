@@ -11,13 +11,11 @@ from __future__ import annotations
 import importlib
 import math
 import re
-import time
 from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-import pyqtgraph.exporters
-from PySide6.QtCore import QTimer
+from pyqtgraph.graphicsItems.ViewBox.ViewBoxMenu import ViewBoxMenu
 from PySide6.QtGui import QColor, QFont, QPen, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,7 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.changes import Change
 from ..controller import Controller
+from ..refresh import Refresher
 from ..theme import Theme, scaled_font
 
 # Kinds of controller.changed after which the per-iteration series only grew (or stayed, or lost their
@@ -142,13 +142,15 @@ def next_level(current: float | None, top: float, force: bool = False) -> float:
 
 
 # ------------------------------------------------------------------------------------- SVG export
-def _install_svg_closed_path_fix() -> None:
+def install_svg_closed_path_fix() -> None:
     """pyqtgraph 0.14.0's SVG exporter cannot parse the "Z" (close path) that Qt ≥ 6.10 writes.
 
     Known upstream bug (pyqtgraph issue #3495, fix in PR #3458, not released): every export of a
     plot raises ValueError. We drop the Z before pyqtgraph rewrites the path coordinates; Qt writes
     closed outlines with the first point repeated, so the drawing is the same. Idempotent, and
-    harmless once pyqtgraph handles Z itself. It fixes the context menu's "Export…" too.
+    harmless once pyqtgraph handles Z itself. Installed when an export is first asked for, by
+    ``export_item`` or by a plot's context menu ("Export…"): importing the exporters costs the
+    window's start ~10 ms.
     """
     module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
     original = module.correctCoordinates
@@ -166,11 +168,11 @@ def _install_svg_closed_path_fix() -> None:
     module.correctCoordinates = correct_coordinates
 
 
-_install_svg_closed_path_fix()
-
-
 def export_item(item: Any, path: str | Path) -> Path:
     """Save a pyqtgraph item (PlotItem, GraphicsLayout, scene) as PNG or SVG, chosen by the suffix."""
+    install_svg_closed_path_fix()
+    import pyqtgraph.exporters
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".png":
@@ -185,6 +187,34 @@ def export_item(item: Any, path: str | Path) -> Path:
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("<image ", '<image style="image-rendering:pixelated" '), encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------------------------- views
+class LazyMenuViewBox(pg.ViewBox):
+    """A ViewBox whose context menu is made on the first right-click. pyqtgraph makes it with the view: a
+    form per axis, ~4 ms a view (the window's first one ~20 ms), and few plots are ever right-clicked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, enableMenu=False, **kwargs)
+        self.state["enableMenu"] = True  # on: made when first asked for
+
+    def getMenu(self, ev: Any) -> ViewBoxMenu | None:
+        self._make_menu()
+        return self.menu
+
+    def getContextMenus(self, event: Any) -> list[Any]:
+        self._make_menu()
+        return super().getContextMenus(event)
+
+    def _make_menu(self) -> None:
+        if self.menu is None and self.menuEnabled():
+            self.menu = ViewBoxMenu(self)
+            self.updateViewLists()  # the views it may link to, as pyqtgraph keeps them in a menu made at once
+
+
+def plot_item(graphics: pg.GraphicsLayoutWidget, **kwargs: Any) -> pg.PlotItem:
+    """A PlotItem added to ``graphics``, its view's menu made when first wanted (see LazyMenuViewBox)."""
+    return graphics.addPlot(viewBox=LazyMenuViewBox(), **kwargs)
 
 
 # ------------------------------------------------------------------------------------- styling
@@ -265,19 +295,51 @@ def power_text(value: float) -> str:
 
 class TidyLogAxis(pg.AxisItem):
     """An axis whose log mode labels only as many ticks as fit: 1…9 within a decade, 1-2-5 over a
-    couple of decades, decades only beyond (pyqtgraph labels every minor tick, which overlap)."""
+    couple of decades, decades only beyond (pyqtgraph labels every minor tick, which overlap). A range
+    too narrow for two of those (a cost between 0.61 and 0.69) gets round ticks of its own, so the labels
+    always cover the data."""
+
+    FEW = 2  # fewer labelled ticks than this: round ones in the axis's own units instead
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fine: frozenset[float] = frozenset()  # the round ticks of a narrow range, where they are used
+
+    def logTickValues(self, minVal: float, maxVal: float, size: float, stdTicks: list) -> list:
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        keep = self._kept_mantissas(maxVal - minVal)
+        labelled = [v for _, values in ticks for v in values if self._mantissa(v, keep) is not None]
+        if len(labelled) >= self.FEW:
+            self._fine = frozenset()
+            return ticks
+        low, high = 10.0**minVal, 10.0**maxVal
+        step = nice_ceiling((high - low) / 4)
+        fine = [k * step for k in range(math.ceil(low / step), math.floor(high / step) + 1) if k > 0]
+        self._fine = frozenset(math.log10(v) for v in fine)
+        return [(None, sorted(self._fine))]
+
+    @staticmethod
+    def _kept_mantissas(span: float) -> set[int]:
+        return set(range(1, 10)) if span < 1.0 else {1, 2, 5} if span < 2.2 else {1}
+
+    @staticmethod
+    def _mantissa(v: float, keep: set[int]) -> int | None:
+        """The whole mantissa of 10^v if it is one of ``keep``, else None."""
+        exponent = math.floor(v + 1e-9)
+        mantissa = 10.0 ** (v - exponent)
+        whole = round(mantissa)
+        return whole if whole in keep and abs(mantissa - whole) < 1e-6 * whole else None
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         low, high = sorted(self.range)
-        span = high - low
-        keep = set(range(1, 10)) if span < 1.0 else {1, 2, 5} if span < 2.2 else {1}
+        keep = self._kept_mantissas(high - low)
         strings = []
         for v in values:
-            exponent = math.floor(v + 1e-9)
-            mantissa = 10.0 ** (v - exponent)
-            whole = round(mantissa)
-            labelled = whole in keep and abs(mantissa - whole) < 1e-6 * whole
-            strings.append(power_text(whole * 10.0**exponent * scale) if labelled else "")
+            if v in self._fine:
+                strings.append(f"{10.0**v * scale:.3g}")
+                continue
+            whole = self._mantissa(v, keep)
+            strings.append(power_text(whole * 10.0 ** math.floor(v + 1e-9) * scale) if whole else "")
         return strings
 
 
@@ -285,8 +347,9 @@ class TidyLogAxis(pg.AxisItem):
 class PlotView(QWidget):
     """A live plot: an options row above a GraphicsLayoutWidget, wired to the controller.
 
-    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``), update them in
-    place in ``refresh(kind)`` (on ``controller.changed``), and restyle them in ``apply_style``.
+    Subclasses build their items in ``rebuild`` (called on ``controller.rebuilt``, followed by
+    ``apply_style``), update them in place in ``refresh(kind)`` (on ``controller.changed``), and restyle
+    them in ``apply_style``.
     A subclass with ``play_rate`` set refreshes at most that often a second during Play (a timer
     catches the last frame): for plots that cost more than a frame's share and change slowly.
     """
@@ -298,16 +361,14 @@ class PlotView(QWidget):
         self.controller = controller
         self.theme = theme
         self.scale = 1.0
-        self._stale = False
         self._needs_rebuild = False
-        self.clock = time.perf_counter  # the throttle's clock (a test may freeze it)
-        self._last_refresh = -math.inf
-        self._throttle = QTimer(self)
-        self._throttle.setSingleShot(True)
-        self._throttle.timeout.connect(lambda: self._refresh_now("run"))
+        # at most play_rate redraws a second during Play; hidden in a shown window: once shown (refresh.py)
+        self.refresher = Refresher(self, self.refresh, self.play_rate or math.inf)
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.setContentsMargins(4, 4, 8, 4)
+        # the scene's "Export…" opens pyqtgraph's dialog first; the fix is in place before its Export button
+        self.graphics.scene().contextMenu[0].triggered.connect(install_svg_closed_path_fix)
         self.options = QWidget()
         self.options_layout = QHBoxLayout(self.options)
         self.options_layout.setContentsMargins(6, 2, 6, 0)
@@ -341,6 +402,8 @@ class PlotView(QWidget):
     # ----------------------------------------------------------------- public
     def set_theme(self, theme: Theme) -> None:
         """Switch colours (light/dark)."""
+        if theme == self.theme:
+            return  # styled in it already: restyling costs a plot several ms (the window sets its theme at start)
         self.theme = theme
         self.graphics.setBackground(theme.panel)
         self.apply_style()
@@ -356,36 +419,20 @@ class PlotView(QWidget):
         return export_item(self.export_target(), path)
 
     # ----------------------------------------------------------------- wiring
-    def _deferred(self) -> bool:
-        """Hidden inside a shown window (background tab, closed dock): do the work when shown."""
-        return not self.isVisible() and self.window().isVisible()
-
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         self.note_change(kind)
-        if self._deferred():
-            self._stale = True
-            return
-        if self.play_rate and kind == "run" and self.controller.playing:
-            period = 1.0 / self.play_rate
-            wait = min(self._last_refresh + period - self.clock(), period)
-            if wait > 0:
-                if not self._throttle.isActive():
-                    self._throttle.start(int(wait * 1000) + 1)
-                return
-        self._refresh_now(kind)
-
-    def _refresh_now(self, kind: str) -> None:
-        self._last_refresh = self.clock()
-        self.refresh(kind)
+        playing_frame = kind == Change.RUN and self.controller.playing
+        self.refresher.request(kind, throttle=self.play_rate is not None and playing_frame)
 
     def _on_rebuilt(self) -> None:
-        if self._deferred():
-            self._needs_rebuild = self._stale = True
+        if self.refresher.hidden():
+            self._needs_rebuild = self.refresher.stale = True
             return
         self._rebuild()
 
     def _rebuild(self) -> None:
         self.rebuild()
+        self.apply_style()
         cache_static_items(self.graphics.scene())
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -393,13 +440,11 @@ class PlotView(QWidget):
         if self._needs_rebuild:
             self._needs_rebuild = False
             self._rebuild()
-        if self._stale:
-            self._stale = False
-            self.refresh("show")
+        self.refresher.shown()
 
     def _finish_init(self) -> None:
-        """End of a subclass's __init__: build, style and fill the items once."""
+        """End of a subclass's __init__: build, style and fill the items once (a plot made hidden inside a shown
+        window, in a background tab, fills them when it is shown)."""
         self.graphics.setBackground(self.theme.panel)
         self._rebuild()
-        self.apply_style()
-        self.refresh("reset")
+        self.refresher.request(Change.RESET)

@@ -1,9 +1,16 @@
 """The decision boundary: the data points over the network's output A[L] on a grid, and click-to-edit data.
 
-The grid (GRID × GRID points) covers the raw data with a margin; the network sees the grid through
-``dataset.transform`` (the data may be standardised), so the picture is in the data's own units.
-During Play the grid is recomputed at most ``play_rate`` times a second (the other frames keep the
-last image, and a timer catches the final state); it is recomputed only when θ changed.
+The grid covers the raw data with a margin; the network sees the grid through ``dataset.transform`` (the data
+may be standardised), so the picture is in the data's own units. It has GRID × GRID points for nets whose
+forward pass over them is cheap, fewer for costly ones (``grid_size``), and is computed on a thread of its own
+(grid_thread.py) on a copy of θ, one computation at a time, only when θ changed. During Play it is asked for at
+most ``play_rate`` times a second, and after a computation that took s seconds not again for REST_FACTOR·s
+(the boundary then takes at most a third of a core from training and painting).
+
+Each computation is tagged with the view's ``epoch``, the count of changes that left the way forward (Back,
+the timeline, Reset, an edit, a new run): a result is shown only for the current grid, and only if no such
+change came since it was asked for (during Play it is then an earlier frame of the same training) or θ is
+what it was computed for. A shown image that no longer fits dims after STALE_DIM_MS until the new one comes.
 
 Click adds a class-0 point, shift-click a class-1 point, ctrl-click removes the nearest point; the
 edited data set goes to ``controller.set_dataset``. Only for two features.
@@ -11,24 +18,42 @@ edited data set goes to ``controller.set_dataset``. Only for two features.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QStackedWidget, QWidget
 
+from ...engine.changes import Change
 from ...engine.datasets import Dataset, DatasetError, add_point, nearest_index, remove_nearest
 from ..controller import Controller
 from ..theme import Theme
-from .base import PlotView, pen_width, style_axes
+from .base import PlotView, pen_width, plot_item, style_axes
 from .contour import contour_segments
 from .fast_image import FastImageItem
+from .grid_thread import GridComputation, GridRequest
 
-GRID = 120
+GRID = 120  # points per side of the grid for nets that are cheap to evaluate
+MIN_GRID = 32  # ... and for the costliest (6 × 1,024 units: ~0.2 s on one core here)
+# Multiply-adds of one computation of the grid that set its size: ~30 ms on one core here.
+GRID_BUDGET_MACS = 5e8
+REST_FACTOR = 2.0
+STALE_DIM_MS = 100
+STALE_OPACITY = 0.3
+# Changes after which θ is the one shown or a later one of the same training: a result asked for before them is
+# an earlier frame, not a wrong one. Every other change may have taken θ elsewhere.
+FORWARD_KINDS = frozenset({Change.STEP, Change.RUN, Change.ITERATION, Change.LEARNING_RATE, Change.PLANTED_BUG})
+# Changes that leave θ as it was (so do micro-steps other than the Update).
+KEEPING_KINDS = frozenset({Change.LEARNING_RATE, Change.PLANTED_BUG})
 MARGIN = 0.08  # of the data's range, on each side
+# The grid is made anew when the view's shape changes by more than this share (a new computation, a new image),
+# RESHAPE_MS after the last resize.
+REGRID_SHARE = 0.1
+RESHAPE_MS = 150
 REMOVE_REACH_PX = 24  # ctrl-click removes the nearest point only if it is this close on screen
 MESSAGE_MS = 6000
 # Aspect ratio 1 (the flower looks like a flower) unless the features' ranges differ this much.
@@ -61,14 +86,42 @@ def raw_points(dataset: Dataset, X: np.ndarray) -> np.ndarray:
     return X * dataset.std + dataset.mean
 
 
-def grid_axes(X_all: np.ndarray, size: int = GRID) -> tuple[np.ndarray, np.ndarray]:
-    """Grid coordinates along each feature: the data's range plus a margin (never empty)."""
-    axes = []
+def same_values(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two θ are equal; a θ that changed usually differs in its first entries (W1 moves at every Update),
+    which are compared first: a whole comparison reads 84 MB on a 6 × 1,024 net."""
+    return a.shape == b.shape and np.array_equal(a[:64], b[:64]) and np.array_equal(a, b)
+
+
+def grid_size(layer_dims: Sequence[int]) -> int:
+    """Points per side of the grid: GRID while a forward pass over GRID² points costs at most GRID_BUDGET_MACS
+    multiply-adds, fewer (not below MIN_GRID) for costlier nets."""
+    macs = sum(n * n_prev for n, n_prev in zip(layer_dims[1:], layer_dims[:-1], strict=True))
+    return int(min(GRID, max(MIN_GRID, math.sqrt(GRID_BUDGET_MACS / max(macs, 1)))))
+
+
+def grid_axes(X_all: np.ndarray, size: int = GRID, aspect: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Grid coordinates along each feature: the data's range plus a margin (never empty). With ``aspect`` (the
+    view's width / height in pixels, its scales locked 1:1) the shorter side is widened about its centre to
+    that shape, so the boundary fills the whole view instead of leaving empty bands beside the data."""
+    bounds = []
     for row in X_all[:2]:
         low, high = (float(row.min()), float(row.max())) if row.size else (-1.0, 1.0)
         span = high - low if high > low else max(abs(high), 1.0)
-        axes.append(np.linspace(low - MARGIN * span, high + MARGIN * span, size))
-    return axes[0], axes[1]
+        bounds.append([low - MARGIN * span, high + MARGIN * span])
+    if aspect is not None and aspect > 0:
+        (x0, x1), (y0, y1) = bounds
+        width, height = x1 - x0, y1 - y0
+        axis, wanted = (0, height * aspect) if width < height * aspect else (1, width / aspect)
+        centre, half = sum(bounds[axis]) / 2, wanted / 2
+        bounds[axis] = [centre - half, centre + half]
+    return np.linspace(*bounds[0], size), np.linspace(*bounds[1], size)
+
+
+def locked_aspect(X_all: np.ndarray) -> bool:
+    """Whether the features' scales are kept 1:1 (the flower looks like a flower): unless their ranges differ
+    more than MAX_LOCKED_ASPECT times."""
+    spans = [float(np.ptp(row)) if row.size else 0.0 for row in X_all[:2]]
+    return min(spans) > 0 and max(spans) / min(spans) <= MAX_LOCKED_ASPECT
 
 
 class DecisionBoundary(PlotView):
@@ -80,16 +133,33 @@ class DecisionBoundary(PlotView):
         super().__init__(controller, theme, parent)
         self.grid_x = np.zeros(0)
         self.grid_y = np.zeros(0)
-        self._grid_net: np.ndarray | None = None  # the grid as the network sees it, (2, GRID²)
+        self.resolution = GRID  # grid points per side (grid_size of the net)
+        self._grid_net: np.ndarray | None = None  # the grid as the network sees it, (2, size²)
         self._values = np.zeros((GRID, GRID), dtype=np.float32)
         self._rect = QRectF(0.0, 0.0, 1.0, 1.0)
-        self._theta_shown: np.ndarray | None = None
-        self.recomputations = 0
+        self.epoch = 0
+        self._asked: GridRequest | None = None  # the last computation asked for (under way or done)
+        self._shown: GridRequest | None = None  # the computation whose image is shown
+        self._busy = False  # a computation is under way
+        self._again = False  # θ changed while it ran: ask again once it is done
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.timeout.connect(self._ask)
+        self._dim = QTimer(self)
+        self._dim.setSingleShot(True)
+        self._dim.setInterval(STALE_DIM_MS)
+        self._dim.timeout.connect(self._dim_if_stale)
+        self._grid_aspect: float | None = None  # the view's shape the grid was made for (None: the data's)
+        self._reshape = QTimer(self)
+        self._reshape.setSingleShot(True)
+        self._reshape.setInterval(RESHAPE_MS)
+        self._reshape.timeout.connect(self._regrid_if_reshaped)
+        self.recomputations = 0  # images shown
         # Asked before an edit throws training away (controller.has_progress); False cancels the edit.
         # The main window may set it to a confirmation dialog.
         self.confirm_discard: Callable[[], bool] | None = None
 
-        self.plot: pg.PlotItem = self.graphics.addPlot()
+        self.plot: pg.PlotItem = plot_item(self.graphics)
         self.plot.vb.setDefaultPadding(0.0)
         self.image = FastImageItem(axisOrder="col-major")  # image[i, j] is A at (grid_x[i], grid_y[j])
         self.image.setZValue(-10)
@@ -142,6 +212,18 @@ class DecisionBoundary(PlotView):
         """Whether the data has the two features a plane can show."""
         return self.controller.dataset.n_x == 2
 
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the image shows A[L] of the current θ (False while a computation for it is on its way)."""
+        shown = self._shown
+        return (not self._busy and not self._again and shown is not None and shown.grid is self._grid_net
+                and same_values(shown.theta, self.controller.stepper.net.theta))
+
+    @property
+    def shown_iteration(self) -> int | None:
+        """The iteration whose θ the image shows (None before the first image of this grid)."""
+        return None if self._shown is None else self._shown.iteration
+
     def add_point(self, x: float, y: float, label: int) -> bool:
         """Add a point of class ``label`` at raw coordinates (x, y); False (and a message) if refused."""
         dataset = self.controller.dataset
@@ -187,7 +269,10 @@ class DecisionBoundary(PlotView):
     # ----------------------------------------------------------------- PlotView
     def rebuild(self) -> None:
         dataset = self.controller.dataset
-        self._theta_shown = None
+        self.epoch += 1
+        if self._asked is not None:
+            self._asked.cancelled = True
+        self._asked = self._shown = None
         self.options.setVisible(self.available)
         if not self.available:
             self.stack.setCurrentWidget(self.note)
@@ -197,25 +282,59 @@ class DecisionBoundary(PlotView):
             )
             return
         self.stack.setCurrentWidget(self.graphics)
-        self.grid_x, self.grid_y = grid_axes(dataset.X_all)
-        gx, gy = np.meshgrid(self.grid_x, self.grid_y, indexing="ij")
-        self._grid_net = dataset.transform(np.stack([gx.reshape(-1), gy.reshape(-1)]))
-        dx, dy = self.grid_x[1] - self.grid_x[0], self.grid_y[1] - self.grid_y[0]
-        # Pixel (i, j) is centred on the grid point (grid_x[i], grid_y[j]).
-        self._rect = QRectF(self.grid_x[0] - dx / 2, self.grid_y[0] - dy / 2, GRID * dx, GRID * dy)
-        spans = (self.grid_x[-1] - self.grid_x[0], self.grid_y[-1] - self.grid_y[0])
-        self.plot.setAspectLocked(max(spans) / min(spans) <= MAX_LOCKED_ASPECT, 1.0)
-        self.plot.enableAutoRange()  # the image covers the data: auto-range shows exactly it
+        self.resolution = grid_size(self.controller.stepper.net.layer_dims)
+        self._make_grid()
         for split, X, Y in (("train", dataset.X, dataset.Y), ("test", dataset.X_test, dataset.Y_test)):
             raw = raw_points(dataset, X)
             for label in (0, 1):
                 chosen = Y[0] == label
                 self.points[(split, label)].setData(x=raw[0, chosen], y=raw[1, chosen])
-        self.apply_style()
+
+    def _view_aspect(self) -> float | None:
+        """The plot area's width / height in pixels while its scales are locked 1:1 (else None: it stretches)."""
+        size = self.plot.vb.size()
+        if not self.plot.vb.state["aspectLocked"] or size.width() < 10 or size.height() < 10:
+            return None
+        return size.width() / size.height()
+
+    def _make_grid(self) -> None:
+        """The grid over what the view shows (grid_axes), its image reset to A = 0.5 until computed."""
+        dataset, size = self.controller.dataset, self.resolution
+        self._grid_aspect = self._view_aspect()
+        self.grid_x, self.grid_y = grid_axes(dataset.X_all, size, self._grid_aspect)
+        gx, gy = np.meshgrid(self.grid_x, self.grid_y, indexing="ij")
+        self._grid_net = dataset.transform(np.stack([gx.reshape(-1), gy.reshape(-1)]))
+        dx, dy = self.grid_x[1] - self.grid_x[0], self.grid_y[1] - self.grid_y[0]
+        # Pixel (i, j) is centred on the grid point (grid_x[i], grid_y[j]).
+        self._rect = QRectF(self.grid_x[0] - dx / 2, self.grid_y[0] - dy / 2, size * dx, size * dy)
+        # Until the first computation comes: A = 0.5 everywhere, drawn in the panel's colour. The image already
+        # covers the grid, so the view's range does not jump when it comes.
+        self._values = np.full((size, size), 0.5, dtype=np.float32)
+        self._show_values()
+        self.plot.setAspectLocked(locked_aspect(dataset.X_all), 1.0)
+        self.plot.enableAutoRange()  # the image covers the view's shape: auto-range shows exactly it
+
+    def _regrid_if_reshaped(self) -> None:
+        """After a resize: a new grid when the view's shape left the grid's by more than REGRID_SHARE."""
+        aspect, current = self._view_aspect(), self._grid_aspect
+        if not (self.available and self.isVisible()) or aspect is None:
+            return
+        if current is None or abs(math.log(aspect / current)) > math.log(1 + REGRID_SHARE):
+            if self._asked is not None:
+                self._asked.cancelled = True  # its grid is gone: stop it early
+            self._make_grid()
+            self._ask()
+
+    def note_change(self, kind: str) -> None:
+        if kind not in FORWARD_KINDS:
+            self.epoch += 1
 
     def refresh(self, kind: str) -> None:
+        stepper = self.controller.stepper
+        if kind in KEEPING_KINDS or (kind == Change.STEP and stepper.position != 0):
+            return  # θ is what it was: looking at it would cost a wide net's window ~10 ms a step
         if self.available:
-            self._recompute_if_changed()
+            self._ask()
 
     def apply_style(self) -> None:
         theme, scale = self.theme, self.scale
@@ -229,14 +348,16 @@ class DecisionBoundary(PlotView):
         outline = pg.mkPen(theme.panel, width=0.8)
         for (split, label), item in self.points.items():
             colour = theme.class1 if label else theme.class0
+            # one update of the spots for the three settings (each would redraw every spot's pixmap)
             if split == "train":
-                item.setPen(outline)
-                item.setBrush(pg.mkBrush(colour))
-                item.setSize(size)
+                item.setPen(outline, update=False)
+                item.setBrush(pg.mkBrush(colour), update=False)
+                item.setSize(size, update=False)
             else:
-                item.setPen(pg.mkPen(colour, width=1.5 * scale))
-                item.setBrush(pg.mkBrush(theme.panel))
-                item.setSize(size + 1)
+                item.setPen(pg.mkPen(colour, width=1.5 * scale), update=False)
+                item.setBrush(pg.mkBrush(theme.panel), update=False)
+                item.setSize(size + 1, update=False)
+            item.updateSpots()
         labels = self.controller.dataset.label_names
         self.key.setText(
             f"<span style='color:{theme.class0}'>●</span> {labels[0]} &nbsp;"
@@ -260,6 +381,11 @@ class DecisionBoundary(PlotView):
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
         self._fit_hint()
+        self._reshape.start()  # a drag of the dock's edge sends many: the grid follows once it settles
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._reshape.start()  # its shape may have changed while hidden
 
     def _fit_hint(self) -> None:
         """The click hint only where the options row has room for it (the tooltip says it too)."""
@@ -269,29 +395,71 @@ class DecisionBoundary(PlotView):
         self.hint.setVisible(needed <= self.width())
 
     # ----------------------------------------------------------------- computing the image
-    def _recompute_if_changed(self) -> None:
+    def _ask(self) -> None:
+        """A computation for the current θ, unless one is shown or under way; one at a time."""
         if not self.available or self._grid_net is None:
             return
-        theta = self.controller.stepper.net.theta
-        if self._theta_shown is not None and np.array_equal(theta, self._theta_shown):
+        stepper = self.controller.stepper
+        theta = stepper.net.theta
+        asked = self._asked
+        current = asked is not None and not asked.cancelled and asked.grid is self._grid_net
+        if current and same_values(asked.theta, theta):
             return
-        self._theta_shown = theta.copy()
-        self.recomputations += 1
-        A = self.controller.stepper.net.predict_proba(self._grid_net)
-        np.copyto(self._values, A.reshape(GRID, GRID), casting="same_kind")
+        if self._shown is not None and not self._fits(self._shown) and not self._dim.isActive():
+            self._dim.start()
+        if self._busy:
+            if asked is not None and asked.epoch != self.epoch:
+                asked.cancelled = True  # its result would be dropped: stop it early
+            self._again = True
+            return
+        self._asked = GridRequest(stepper.net, theta.copy(), self._grid_net, self.epoch, stepper.iteration)
+        self._busy = True
+        computation = GridComputation(self._asked)
+        computation.computed.connect(self._on_computed)
+        computation.start()
+
+    def _on_computed(self, request: GridRequest, values: np.ndarray | None, seconds: float) -> None:
+        self._busy = False
+        if values is not None and self._fits(request):
+            self._shown = request
+            np.copyto(self._values, values.reshape(self._values.shape))
+            self._show_values()
+            self.recomputations += 1
+        if self._again:
+            self._again = False
+            rest = REST_FACTOR * seconds if self.controller.playing else 0.0
+            self._rest.start(round(1000 * rest))
+
+    def _fits(self, request: GridRequest) -> bool:
+        """Whether a computation belongs to what is shown now: the same grid, and nothing left the way forward
+        since it was asked for, or θ is what it was computed for."""
+        if request.grid is not self._grid_net:
+            return False
+        return request.epoch == self.epoch or same_values(request.theta, self.controller.stepper.net.theta)
+
+    def _dim_if_stale(self) -> None:
+        if self._shown is not None and not self._fits(self._shown):
+            self.image.setOpacity(STALE_OPACITY)
+            self.contour.setOpacity(STALE_OPACITY)
+
+    def _show_values(self) -> None:
+        """Draw ``_values`` (and its 0.5 line) at full strength."""
+        self._dim.stop()
+        self.image.setOpacity(1.0)
+        self.contour.setOpacity(1.0)
         # rect places the pixels in data units (setRect alone does nothing before the first image)
         self.image.setImage(self._values, autoLevels=False, levels=(0.0, 1.0), rect=self._rect)
         self._update_contour()
 
     def _update_contour(self) -> None:
-        if not self.contour_check.isChecked():
+        if not self.contour_check.isChecked() or self._shown is None:
             self.contour.setData([], [])
             return
         x, y = contour_segments(self._values, self.grid_x, self.grid_y, 0.5)
         self.contour.setData(x, y, connect="pairs")
 
     def _on_contour_toggled(self, _on: bool) -> None:
-        if self.available and self._theta_shown is not None:
+        if self.available:
             self._update_contour()
 
     # ----------------------------------------------------------------- editing the data

@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QWidget
 
+from ...engine.changes import Change
 from ...engine.stepper import Stepper
 from ..controller import Controller
 from ..theme import Theme
@@ -25,6 +26,7 @@ from .base import (
     TidyLogAxis,
     label_style,
     pen_width,
+    plot_item,
     steady_range,
     style_axes,
     style_legend,
@@ -116,12 +118,13 @@ class SeriesPlot(PlotView):
 
     y_label = ""
     y_scale = 1.0  # the curves show the series × this
+    y_bounds: tuple[float, float] = (-math.inf, math.inf)  # what the y axis may show (cost ≥ 0, accuracy 0–100 %)
     log_default = False
     legend_corner = (1, 0)  # anchor of the legend in the view: (1, 0) top right, (1, 1) bottom right
 
     def __init__(self, controller: Controller, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(controller, theme, parent)
-        self.plot: pg.PlotItem = self.graphics.addPlot(axisItems={"left": TidyLogAxis("left")})
+        self.plot: pg.PlotItem = plot_item(self.graphics, axisItems={"left": TidyLogAxis("left")})
         self.plot.showGrid(x=True, y=True, alpha=0.12)
         # The plot's clip/downsampling modes (its context menu shows them) apply to the curves while the
         # user has zoomed or panned (_match_view_work).
@@ -204,10 +207,11 @@ class SeriesPlot(PlotView):
         self._shown_furthest = -1
         self._y_range = self._view_range = None
         self._match_view_work()
-        self.apply_style()
 
     def refresh(self, kind: str) -> None:
         stepper = self.controller.stepper
+        if kind in (Change.RESET, Change.LOADED):
+            self._y_range = self._view_range = None  # a new history: no range kept from the old one
         self.marker.setValue(stepper.iteration)
         if kind in APPEND_ONLY_KINDS and stepper.furthest == self._shown_furthest:
             return  # the history did not change: moving the marker is all
@@ -237,6 +241,12 @@ class SeriesPlot(PlotView):
             if self.y_scale != 1.0:
                 y = y * self.y_scale
             ok = drawable(y, log)
+            if log and not ok:
+                # 0 has no place on a log axis: a gap, and no curve at all when nothing is left to draw (a
+                # lone point pyqtgraph cannot draw warns of an all-NaN slice)
+                y = np.where(y > 0, y, np.nan)
+                if not np.isfinite(y).any():
+                    x, y = x[:0], y[:0]
             low, high = extent(y, log, ok, low, high)
             reach = trend_reach(series, self.y_scale, log, end)
             if reach is not None:
@@ -265,7 +275,7 @@ class SeriesPlot(PlotView):
         if not self.following:
             return
         if low <= high:
-            self._y_range = steady_range(self._y_range, low, high, reach)
+            self._y_range = self._bounded(steady_range(self._y_range, low, high, reach))
         elif self._y_range is None:
             self._y_range = (-1.0, 0.0) if self.log_y else (0.0, 1.0)
         end = x_range_end(n)
@@ -277,6 +287,16 @@ class SeriesPlot(PlotView):
             # invalidates would ask for a second paint of the plot.
             self.plot.vb.updateMatrix()
             self._view_range = view
+
+    def _bounded(self, y_range: tuple[float, float]) -> tuple[float, float]:
+        """``y_range`` within ``y_bounds`` (in the axis's units): the rounding never shows a cost below 0 or an
+        accuracy above 100 %."""
+        low, high = self.y_bounds
+        if self.log_y:
+            low = math.log10(low) if low > 0 else -math.inf
+            high = math.log10(high) if high > 0 else math.inf
+        bottom, top = max(y_range[0], low), min(y_range[1], high)
+        return (bottom, top) if bottom < top else y_range
 
     def _stop_following(self, *_args: object) -> None:
         if self.following:
@@ -341,9 +361,19 @@ def _column(values: np.ndarray) -> np.ndarray:
 
 
 class CostPlot(SeriesPlot):
-    """Train (and test, when the data set has one) cost J per iteration."""
+    """Train (and test, when the data set has one) cost J per iteration. When training diverges the y axis
+    turns logarithmic, so the healthy start stays readable beside the blow-up."""
 
     y_label = "cost J"
+    y_bounds = (0.0, math.inf)
+    BLOW_UP = 10.0  # a cost this many times its lowest takes a log axis to read the rest beside it
+
+    def note_change(self, kind: str) -> None:
+        if kind == Change.DIVERGED and not self.log_y:
+            cost = self.controller.stepper.series("cost")
+            finite = cost[np.isfinite(cost) & (cost > 0)]
+            if finite.size and finite.max() > self.BLOW_UP * finite.min():
+                self.set_log_y(True)
 
     def curve_specs(self) -> list[CurveSpec]:
         specs = [CurveSpec("cost", "train", "train")]
@@ -357,6 +387,7 @@ class AccuracyPlot(SeriesPlot):
 
     y_label = "accuracy %"
     y_scale = 100.0
+    y_bounds = (0.0, 100.0)
     legend_corner = (1, 1)  # accuracy climbs to the top right; the legend goes below it
 
     def curve_specs(self) -> list[CurveSpec]:

@@ -4,15 +4,21 @@ Diverging colours with levels symmetric about 0 that stay put between frames (se
 bar rescales only when the data outgrows it, shrinks below a quarter of it, or on "Rescale". Images
 are float32, C-contiguous, copied into one buffer per matrix; each ImageItem reads rows as rows
 (axisOrder="row-major" on the item, not pyqtgraph's global option, which other views rely on).
+
+A matrix with more than MAX_IMAGE_SIDE rows or columns is drawn from every k-th row and column (the fewest k
+that fit), placed over the whole matrix's area: a panel shows a few hundred pixels at most, so the screen would
+drop the others anyway, and copying and colouring all of a 1,024 × 1,024 W (and dW) took 40–100 ms of every
+refresh on a 6 × 1,024 net. The colour bar's levels and the hover readout use every entry.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,10 +32,17 @@ from PySide6.QtWidgets import (
 
 from ..controller import Controller
 from ..theme import DIVERGING_LUT, Theme, format_number, image_values, symmetric_level
-from .base import PlotView, label_style, next_level, power_text, tick_font
+from .base import LazyMenuViewBox, PlotView, label_style, next_level, power_text, tick_font
 from .fast_image import FastImageItem
 
-DIVERGING_MAP = pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
+MAX_IMAGE_SIDE = 256  # rows or columns drawn at most (every k-th of a wider matrix)
+
+
+@functools.cache
+def diverging_map() -> pg.ColorMap:
+    """The colour bars' map (DIVERGING_LUT), made with the first bar: 256 colours cost the window's start 4 ms."""
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(DIVERGING_LUT)), DIVERGING_LUT)
+
 
 # changed() kinds after which the gradient buffers hold dW of the iteration just finished (if no
 # divergence stopped it): dW can be shown, labelled as the previous iteration's, at position 0.
@@ -45,15 +58,18 @@ class MatrixImage:
         self.name = name
         self.shape = shape
         self.title = pg.LabelItem("", justify="left")
-        self.view = pg.ViewBox(invertY=True, defaultPadding=0.0, enableMenu=True)
+        self.view = LazyMenuViewBox(invertY=True, defaultPadding=0.0)
         self.view.setMouseEnabled(x=False, y=False)
         self.image = FastImageItem(axisOrder="row-major")
         self.view.addItem(self.image)
         self.bar = pg.ColorBarItem(
-            values=(-1.0, 1.0), colorMap=DIVERGING_MAP, interactive=False, width=9, colorMapMenu=False
+            values=(-1.0, 1.0), colorMap=diverging_map(), interactive=False, width=9, colorMapMenu=False
         )
         self.bar.setImageItem(self.image)
-        self.buffer = np.zeros(shape, dtype=np.float32)
+        rows, columns = shape
+        self.step = (math.ceil(rows / MAX_IMAGE_SIDE), math.ceil(columns / MAX_IMAGE_SIDE))  # every k-th row, column
+        self.buffer = np.zeros((math.ceil(rows / self.step[0]), math.ceil(columns / self.step[1])), dtype=np.float32)
+        self.rect = QRectF(0.0, 0.0, columns, rows)  # the image covers the matrix's area: view units are entries
         self.level: float | None = None
         self.source: np.ndarray | None = None  # what is shown, for the hover readout
         self.items = (self.title, self.view, self.bar)
@@ -61,16 +77,13 @@ class MatrixImage:
     def show(self, values: np.ndarray, rescale: bool = False) -> None:
         """Copy ``values`` into the image; move the bar only if the data outgrew or underfills it."""
         self.source = values
-        image_values(values, out=self.buffer)
-        top = max(float(self.buffer.max()), -float(self.buffer.min()))
-        if not math.isfinite(top):
-            top = symmetric_level(self.buffer)
-        level = next_level(self.level, top, force=rescale)
+        image_values(values[:: self.step[0], :: self.step[1]], out=self.buffer)
+        level = next_level(self.level, symmetric_level(values), force=rescale)
         if level != self.level:
             self.level = level
             self.bar.setLevels((-level, level))
             self._label_bar()
-        self.image.setImage(self.buffer, autoLevels=False, levels=(-level, level))
+        self.image.setImage(self.buffer, autoLevels=False, levels=(-level, level), rect=self.rect)
         self.image.setVisible(True)
 
     def blank(self) -> None:
@@ -84,8 +97,9 @@ class MatrixImage:
             return None
         if not self.image.sceneBoundingRect().contains(scene_pos):
             return None
-        local = self.image.mapFromScene(scene_pos)
-        row, column = int(local.y()), int(local.x())  # row-major: x is the column, y the row
+        # image pixels, then entries: the image's own transform stretches it over the matrix's area
+        point = self.image.transform().map(self.image.mapFromScene(scene_pos))
+        row, column = int(point.y()), int(point.x())  # row-major: x is the column, y the row
         if 0 <= row < self.shape[0] and 0 <= column < self.shape[1]:
             return row, column, float(self.source[row, column])
         return None
@@ -246,7 +260,6 @@ class WeightHeatmaps(PlotView):
         self._previous_dW_valid = False
         self._columns = 0
         self._arrange(force=True)
-        self.apply_style()
 
     def note_change(self, kind: str) -> None:
         stepper = self.controller.stepper
