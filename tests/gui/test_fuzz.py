@@ -535,7 +535,9 @@ class Walk:
             point = view.mapFromScene(item.sceneBoundingRect().center())
             self.note(f"click the diagram's {quantity}{layer} at ({point.x()}, {point.y()})")
             self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point))
-            if view.viewport().rect().contains(point) and self.window.inspector.quantity != (quantity, layer):
+            # out of view, or under the header or caption pinned over the scrolled diagram: the click selects nothing
+            hidden = not view.viewport().rect().contains(point) or view._on_pinned_strip(point)
+            if not hidden and self.window.inspector.quantity != (quantity, layer):
                 self.errors.append(f"clicking {quantity}{layer} shows {self.window.inspector.quantity}")
         else:
             table = self.window.inspector.table
@@ -607,6 +609,9 @@ class Walk:
                 y = plot.y_scale * series
                 if plot.following and y.size > DECIMATE_ABOVE:
                     y = peaks_at_once(y, plot._peaks[key].bin)[1]  # each bin's extremes, as drawn
+                if plot.log_y and (y <= 0).any():  # 0 has no place on a log axis: a gap, or no curve at all
+                    y = np.where(y > 0, y, np.nan)
+                    y = y if np.isfinite(y).any() else y[:0]
                 shown = plot.curves[key].yData
                 shown = np.zeros(0) if shown is None else shown
                 if not np.array_equal(shown, y, equal_nan=True):
