@@ -19,15 +19,15 @@ from typing import NoReturn, TextIO
 
 from .engine import blas
 from .engine.activations import ACTIVATIONS
-from .engine.datasets import GENERATORS, Dataset, DatasetError, load_csv, toy_dataset
+from .engine.csv_import import load_for_cli
+from .engine.datasets import GENERATORS, Dataset, DatasetError
 from .engine.init import INIT_SCHEMES
+from .engine.limits import check_hidden_layers
 from .engine.model import HiddenLayer, ModelSettings, build_stepper
 from .engine.network import check_learning_rate
 from .engine.session import SUFFIX, SessionError, max_saved_iterations, save_session
 
 PROGRESS_WIDTH = 30
-COURSE_DATASET = "flower"
-DEFAULT_TEST_SHARE = 0.2
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,9 +50,12 @@ def _positive_int(text: str) -> int:
 def _learning_rate(text: str) -> float:
     try:
         value = float(text)
-        check_learning_rate(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}") from None
+    try:
+        check_learning_rate(value)
+    except ValueError as exc:  # the engine's reason; argparse names the option already
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("learning rate ")) from None
     return value
 
 
@@ -61,9 +64,14 @@ def _hidden_layers(text: str) -> list[int]:
     if text.strip() in ("", "0"):
         return []
     try:
-        return [_positive_int(part.strip()) for part in text.split(",")]
+        units = [_positive_int(part.strip()) for part in text.split(",")]
     except argparse.ArgumentTypeError as exc:
         raise argparse.ArgumentTypeError(f"layer sizes must be positive whole numbers: {exc}") from None
+    try:
+        check_hidden_layers(units)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return units
 
 
 def _share(text: str) -> float:
@@ -126,23 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_dataset(args: argparse.Namespace) -> Dataset:
-    """The --dataset … options as a split Dataset; a DatasetError says what is wrong."""
-    test_share = args.test_share
-    if test_share is None:
-        test_share = 0.0 if args.dataset == COURSE_DATASET else DEFAULT_TEST_SHARE
-    if args.dataset in GENERATORS:
-        return toy_dataset(
-            args.dataset, args.samples, args.noise, args.data_seed, test_share=test_share,
-            standardize=args.standardize,
-        )
-    if args.samples is not None or args.noise is not None or args.data_seed is not None:
-        raise DatasetError("--samples, --noise and --data-seed apply to toy sets, not to a CSV file")
-    if not args.dataset.lower().endswith((".csv", ".tsv", ".txt")) and not Path(args.dataset).exists():
-        raise DatasetError(f"unknown data set {args.dataset!r}; valid names: {', '.join(GENERATORS)}, or a CSV path")
-    return load_csv(Path(args.dataset)).resplit(test_share=test_share, standardize=args.standardize)
-
-
 def run_settings(args: argparse.Namespace, data: Dataset) -> ModelSettings:
     """The run the arguments describe, as the window and sessions describe runs."""
     return ModelSettings(
@@ -169,13 +160,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.save is not None and args.iterations > max_saved_iterations(len(args.layers) + 1):
         parser.error(f"argument --save: {args.iterations:,} iterations are more than a session can hold")
     try:
-        data = load_dataset(args)
+        data = load_for_cli(
+            args.dataset, samples=args.samples, noise=args.noise, data_seed=args.data_seed,
+            test_share=args.test_share, standardize=args.standardize,
+        )
     except DatasetError as exc:
         parser.error(f"argument --dataset: {exc}")
     settings = run_settings(args, data)
     # The stepper runs the engine's own iterations (bit-identical to Network.train) and keeps the
     # per-iteration record a saved session needs; it also stops on the last finite state if α is absurd.
-    stepper = build_stepper(settings, data)
+    try:
+        stepper = build_stepper(settings, data)
+    except ValueError as exc:  # beyond the limits every run obeys (e.g. working memory)
+        parser.error(str(exc))
     network = stepper.net
     blas.use_threads(network.layer_dims, data.m)  # as the window would: a saved session replays to the same bits
     show_progress = not args.json and sys.stderr.isatty()

@@ -16,7 +16,7 @@ The checks, one summary line each:
 5. from the installed package, in the fresh venv's interpreter: ``backpropviz`` and
    ``backpropviz.resources`` live inside that venv (not the checkout); every icon
    (``backpropviz.resources/icons/*.svg``) parses and renders; every session preset loads
-   (``engine.presets.load_preset``) and builds; every example CSV loads (``engine.datasets.load_example``).
+   (``engine.presets.load_preset``) and builds; every example CSV loads (``engine.csv_import.load_example``).
 
 Nothing in the checkout is written to; everything happens in a temporary directory, removed at the end
 unless ``--keep``.
@@ -112,7 +112,7 @@ def presets():
 
 
 def csvs():
-    from backpropviz.engine.datasets import example_csv_names, load_example
+    from backpropviz.engine.csv_import import example_csv_names, load_example
     names = example_csv_names()
     if not names:
         raise AssertionError("no example CSVs")

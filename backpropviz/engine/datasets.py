@@ -1,7 +1,8 @@
-"""The data the network learns from: toy generators, train/test split, CSV import, hand-edited points.
+"""The data the network learns from: toy generators, train/test split, the Dataset value, hand-edited points.
 
 Shapes follow the lecture: X is (n_x, m), one example per column; Y is (1, m) and holds 0.0 or 1.0.
 Every generator returns ``(X, Y)`` as float64 with n_x = 2, so the decision boundary can be drawn.
+CSV files are read by ``csv_import``.
 
 Everything here is pure: a function either returns new arrays or raises (a ``DatasetError``, which is a
 ``ValueError``) and changes nothing, so a caller that keeps its previous ``Dataset`` until the new one is
@@ -14,36 +15,14 @@ course's ``np.random.seed(1)`` draws.
 
 from __future__ import annotations
 
-import array
-import codecs
-import csv
 import inspect
-import io
 import math
-import os
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
-
-# CSV limits: counted while reading, so a huge or wrong file stops early instead of filling memory.
-MAX_ROWS = 100_000
-MAX_COLUMNS = 1_000  # all columns, the label included
-MAX_LINE_BYTES = 1 << 20  # no sane row of ≤ 1,000 numbers is longer; a longer one is a binary blob
-MAX_GENERATED = MAX_ROWS  # hand edits and generators obey the same size as imports
-
-DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
-# Cells that spreadsheets and pandas write for "no value"; reported as missing, not as "not a number".
-MISSING_TOKENS = frozenset({"", "na", "n/a", "null", "none", "?", "-", "--"})
-# With ';' or tab as the delimiter a comma is free to be a decimal mark, as European spreadsheets write.
-_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+from .limits import MAX_ROWS  # generators and hand edits obey the same size as CSV imports
 
 
 class DatasetError(ValueError):
@@ -61,8 +40,8 @@ class DatasetError(ValueError):
 # ----------------------------------------------------------------------------------------- generators
 def _check_generator_args(n: int, noise: float, seed: int) -> tuple[int, float, int]:
     """The three knobs every generator has, validated: n ≥ 2 (one point per class), finite noise ≥ 0."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_GENERATED:
-        raise DatasetError(f"n must be a whole number from 2 to {MAX_GENERATED:,}, got {n!r}")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= MAX_ROWS:
+        raise DatasetError(f"n must be a whole number from 2 to {MAX_ROWS:,}, got {n!r}")
     try:
         noise_value = float(noise)
     except (TypeError, ValueError):
@@ -269,7 +248,8 @@ def make_dataset(
 
 
 # ------------------------------------------------------------------------------ split and standardize
-def _check_XY(X: np.ndarray, Y: np.ndarray) -> None:
+def check_XY(X: np.ndarray, Y: np.ndarray) -> None:
+    """DatasetError unless X is (n_x, m) and Y is (1, m)."""
     if X.ndim != 2 or Y.ndim != 2 or Y.shape[0] != 1 or Y.shape[1] != X.shape[1]:
         raise DatasetError(f"expected X (n_x, m) and Y (1, m), got X {X.shape} and Y {Y.shape}")
 
@@ -282,10 +262,11 @@ def train_test_split(
     Stratified: each class gives round(test_share · its count) points to the test set, but always keeps
     at least one for training. The two parts are disjoint, together they are every column, and each keeps
     the original column order (so test_share = 0 gives X back unchanged, and the course's numbers with it).
-    Reproducible: the same seed picks the same columns. X_test has 0 columns when test_share is 0.
+    Reproducible: the same seed picks the same columns. X_test has 0 columns when test_share is 0, and
+    then X_train and Y_train are X and Y themselves, not copies.
     """
     X, Y = np.asarray(X), np.asarray(Y)
-    _check_XY(X, Y)
+    check_XY(X, Y)
     share = float(test_share)
     if not 0.0 <= share < 1.0:
         raise DatasetError(f"test share must be in [0, 1), got {test_share!r}")
@@ -295,6 +276,8 @@ def train_test_split(
         members = np.flatnonzero(Y[0] == label)
         k = min(math.floor(share * members.size + 0.5), members.size - 1)  # round half up, keep one
         is_test[rng.permutation(members)[:k]] = True
+    if not is_test.any():  # nothing held out: no copy of X (it may be the biggest array around)
+        return X, Y, X[:, :0], Y[:, :0]
     return X[:, ~is_test], Y[:, ~is_test], X[:, is_test], Y[:, is_test]
 
 
@@ -348,8 +331,8 @@ class Dataset:
     Y_all: np.ndarray = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        _check_XY(self.X, self.Y)
-        _check_XY(self.X_test, self.Y_test)
+        check_XY(self.X, self.Y)
+        check_XY(self.X_test, self.Y_test)
         if self.X_test.shape[0] != self.X.shape[0]:
             raise DatasetError(f"X_test has {self.X_test.shape[0]} features but X has {self.X.shape[0]}")
         if self.X_all is None or self.Y_all is None:
@@ -383,7 +366,7 @@ class Dataset:
         """
         X_all = _frozen(np.array(X, dtype=np.float64))
         Y_all = _frozen(np.array(Y, dtype=np.float64))
-        _check_XY(X_all, Y_all)
+        check_XY(X_all, Y_all)
         X_train, Y_train, X_test, Y_test = train_test_split(X_all, Y_all, test_share, seed)
         if X_test.shape[1] == 0:
             X_train, Y_train = X_all, Y_all  # the same numbers: share them rather than hold two copies
@@ -478,394 +461,12 @@ def toy_dataset(
     )
 
 
-# --------------------------------------------------------------------------------------- CSV import
-class _Lines:
-    """Decoded text lines of a byte stream, one at a time, counted and checked as they come.
-
-    Decoding line by line (not the whole file at once) lets a bad byte be reported with its line, and lets
-    the reader stop at the first problem or limit without having read the rest.
-    """
-
-    def __init__(self, stream: BinaryIO) -> None:
-        self.stream = stream
-        self.number = 0  # lines read so far = the number of the last line read
-        self.delimiter: str | None = None  # known once sniffed; used to name the column of a bad byte
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        raw = self.stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            raise StopIteration
-        self.number += 1
-        if len(raw) > MAX_LINE_BYTES:
-            raise DatasetError(
-                f"line {self.number} is longer than {MAX_LINE_BYTES:,} bytes; this does not look like a CSV "
-                "table of numbers", line=self.number,
-            )
-        if self.number == 1:
-            if raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]  # Excel's "CSV UTF-8" starts with a byte-order mark
-            elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                raise DatasetError(
-                    "line 1: the file is UTF-16 text (it starts with a UTF-16 byte-order mark); "
-                    "save it as CSV UTF-8", line=1,
-                )
-        if b"\x00" in raw:
-            column = self._column(raw[: raw.index(b"\x00")])
-            raise DatasetError(
-                f"line {self.number}, column {column}: a NUL byte; this looks like a binary file, not CSV "
-                "text",
-                line=self.number, column=column,
-            )
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            column = self._column(raw[: exc.start])
-            character = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
-            raise DatasetError(
-                f"line {self.number}, column {column}: byte 0x{raw[exc.start]:02X} (character {character}) "
-                "is not UTF-8; save the file as CSV UTF-8",
-                line=self.number, column=column,
-            ) from None
-        body = text.rstrip("\r\n")
-        if "\r" in body:  # lines end in \n or \r\n; a lone \r is a classic-Mac line end or a stray byte
-            column = self._column(raw[: raw.index(b"\r")])
-            raise DatasetError(
-                f"line {self.number}, column {column}: a carriage return (\\r) inside the line; save the "
-                "file with Windows or Unix line ends", line=self.number, column=column,
-            )
-        return text
-
-    def _column(self, prefix: bytes) -> int:
-        """The field number a byte offset falls in: delimiters before it, plus one."""
-        delimiters = [self.delimiter] if self.delimiter else list(DELIMITERS)
-        return 1 + sum(prefix.count(d.encode()) for d in delimiters)
-
-
-def _is_blank(line: str) -> bool:
-    return not line.strip()
-
-
-def _sniff(sample: list[str], first_line: int) -> str:
-    """The delimiter of the first non-blank lines: the one that splits them all into the same number (≥ 2)
-    of fields, preferring tab, then semicolon, then comma (a comma may be a decimal mark in the others).
-    """
-    def widths(delimiter: str) -> set[int]:
-        try:
-            return {len(row) for row in csv.reader(sample, delimiter=delimiter)}
-        except csv.Error:  # the reader below reports it, with its line
-            return set()
-
-    candidates = sorted(DELIMITERS, key="\t;,".index)
-    for delimiter in candidates:
-        found = widths(delimiter)
-        if len(found) == 1 and found.pop() >= 2:
-            return delimiter
-    # None is consistent: take the most frequent one on the first line; the ragged row is reported later.
-    best = max(candidates, key=sample[0].count)
-    if sample[0].count(best) == 0:
-        raise DatasetError(
-            f"line {first_line}: no comma, semicolon or tab found; each row needs the features then the "
-            "label, separated by one of them (e.g. 0.5,1.2,1)", line=first_line,
-        )
-    return best
-
-
-def _number(cell: str, decimal_comma: bool) -> float | None:
-    """The cell as a float, or None if it is not a number (NaN and ±inf do parse: the caller rejects them)."""
-    text = cell.strip()
-    if decimal_comma and _DECIMAL_COMMA.fullmatch(text):
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def _open_source(source: str | os.PathLike[str] | bytes) -> tuple[BinaryIO, str, str]:
-    """(byte stream, default name, source description) for a path, CSV text or CSV bytes."""
-    if isinstance(source, (bytes, bytearray)):
-        return io.BytesIO(bytes(source)), "data", "<bytes>"
-    if isinstance(source, str) and ("\n" in source or "\r" in source):
-        # Encode once so text and files share one path (surrogatepass lets a bad code point be reported).
-        return io.BytesIO(source.encode("utf-8", errors="surrogatepass")), "data", "<text>"
-    path = Path(source)
-    try:
-        return path.open("rb"), path.stem or "data", str(path)
-    except FileNotFoundError:
-        hint = " (to read CSV text, pass a string with a line break)" if isinstance(source, str) else ""
-        raise DatasetError(f"file not found: {path}{hint}") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{path} is a folder, not a CSV file") from None
-    except OSError as exc:
-        raise DatasetError(f"cannot open {path}: {exc.strerror or exc}") from None
-
-
-def load_csv(source: str | os.PathLike[str] | bytes, *, name: str | None = None) -> Dataset:
-    """Read a CSV of features then a label per row into a Dataset (no test split; use ``resplit``).
-
-    ``source`` is a path (a Path, or a str without a line break), CSV text (a str with a line break) or
-    the file's bytes. Format: columns x1, x2, …, label; a header row is optional (it is one if a feature
-    cell is not a number); comma, semicolon or tab delimited (sniffed; an Excel "sep=;" first line is
-    honoured); UTF-8 with or without a byte-order mark; blank lines are skipped. With ';' or tab a decimal
-    comma (1,5) is read as 1.5. Labels must be two classes: 0 and 1, or any two distinct values (strings
-    or numbers), mapped to 0 and 1 in sorted order and named in ``label_names``.
-
-    Raises DatasetError with the line and column of the problem. Reading stops at the first problem or at
-    the first row or column beyond MAX_ROWS / MAX_COLUMNS. X is (n_features, m), Y (1, m).
-    """
-    stream, default_name, origin = _open_source(source)
-    with stream:
-        X, Y, label_names, feature_names = _read_csv(_Lines(stream))
-    return Dataset.from_arrays(
-        X, Y, name=name or default_name, source=origin, label_names=label_names, feature_names=feature_names,
-    )
-
-
-def _missing(text: str, what: str = "value") -> str:
-    return f"missing {what} (empty cell)" if not text else f"missing {what} ({text!r})"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}" + ("" if count == 1 else "s")
-
-
-def _read_csv(lines: _Lines) -> tuple[np.ndarray, np.ndarray, tuple[str, str], tuple[str, ...]]:
-    # Sniff on the first few non-blank lines, then read them again through the csv module with the rest.
-    head: list[str] = []
-    sample: list[str] = []
-    sample_start = 0
-    delimiter = None
-    pending: DatasetError | None = None  # a bad line met while looking ahead, raised in its turn
-    while True:
-        try:
-            line = next(lines)
-        except StopIteration:
-            break
-        except DatasetError as exc:
-            if not sample:
-                raise
-            pending = exc  # the rows before it may hold an earlier problem: report things in file order
-            break
-        head.append(line)
-        if _is_blank(line):
-            continue
-        if not sample and delimiter is None and re.fullmatch(r"sep=.", line.strip("\r\n"), re.IGNORECASE):
-            delimiter = line.strip("\r\n")[4]  # Excel's "sep=;" first line names the delimiter
-            if delimiter not in DELIMITERS:
-                raise DatasetError(
-                    f"line {lines.number}: delimiter {delimiter!r} is not a comma, semicolon or tab",
-                    line=lines.number,
-                )
-            head[-1] = ""  # read past it as a blank line, so the line numbers stay right
-            continue
-        sample.append(line)
-        sample_start = sample_start or lines.number
-        if len(sample) == 5:
-            break
-    if not sample:
-        raise DatasetError("the file is empty: no rows of data")
-    delimiter = delimiter or _sniff(sample, sample_start)
-    lines.delimiter = delimiter
-    decimal_comma = delimiter != ","
-
-    def all_lines() -> Iterator[str]:
-        yield from head
-        if pending is not None:
-            raise pending
-        yield from lines
-
-    reader = csv.reader(all_lines(), delimiter=delimiter, skipinitialspace=True)
-    header: list[str] | None = None
-    width = 0  # columns per row, fixed by the first row
-    first_line = 0
-    values = array.array("d")  # the features row after row, 8 bytes each (a list of floats takes 32)
-    labels: list[float | str] = []
-    classes: dict[float | str, str] = {}  # label key → its text as first written
-    previous_line = 0
-
-    def where(line: int, column: int) -> str:
-        """"line 7, column 2 (x2)": the place of a cell, named after its header if there is one."""
-        default = f"x{column}" if column < width else "label"
-        name = header[column - 1] if header else default
-        return f"line {line}, column {column} ({name or default})"
-
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # e.g. a field beyond csv.field_size_limit()
-            start = previous_line + 1
-            raise DatasetError(
-                f"line {start}: cannot split this row into columns ({exc}); is a quote left open?", line=start
-            ) from None
-        start, line = previous_line + 1, reader.line_num
-        previous_line = line
-        for c, cell in enumerate(row, start=1):
-            if "\n" in cell or "\r" in cell:  # the csv module let a quoted cell run on into the next line
-                raise DatasetError(
-                    f"line {start}, column {c}: a quote opened here is not closed on the same line",
-                    line=start, column=c,
-                )
-        if not row or (len(row) == 1 and not row[0].strip()):
-            continue  # a blank line
-        if not width:
-            width, first_line = len(row), line
-            if width > MAX_COLUMNS:
-                raise DatasetError(
-                    f"line {line}: {width:,} columns, more than the {MAX_COLUMNS:,} allowed", line=line
-                )
-            if width < 2:
-                raise DatasetError(
-                    f"line {line}: only one column; each row needs at least one feature and a label, "
-                    f"separated by a {DELIMITERS[delimiter]}", line=line,
-                )
-            # A header is a first row with a feature cell that is text (not a number, not a missing mark).
-            if any(_number(c, decimal_comma) is None and c.strip().lower() not in MISSING_TOKENS
-                   for c in row[:-1]):
-                header = [c.strip() for c in row]
-                continue
-        elif len(row) != width:  # a ragged row
-            column = min(len(row), width) + 1
-            problem = "is missing" if len(row) < width else "is one too many"
-            raise DatasetError(
-                f"{where(line, column) if len(row) < width else f'line {line}, column {column}'} {problem}: "
-                f"this row has {_plural(len(row), 'column')} but line {first_line} has {width}; every row "
-                "needs the same columns", line=line, column=column,
-            )
-        if len(labels) == MAX_ROWS:
-            raise DatasetError(
-                f"line {line}: more than {MAX_ROWS:,} data rows; stopped reading here (use a smaller sample)",
-                line=line,
-            )
-        for c, cell in enumerate(row[:-1], start=1):
-            value = _number(cell, decimal_comma)
-            text = cell.strip()
-            if value is None:
-                if text.lower() in MISSING_TOKENS:
-                    raise DatasetError(f"{where(line, c)}: {_missing(text)}", line=line, column=c)
-                raise DatasetError(f"{where(line, c)}: {text!r} is not a number", line=line, column=c)
-            if not math.isfinite(value):
-                raise DatasetError(
-                    f"{where(line, c)}: {text!r} is not a finite number (NaN and infinity cannot be learned "
-                    "from)", line=line, column=c,
-                )
-            values.append(value)
-        labels.append(_label(row[-1], line, width, classes, where))
-
-    if not labels:
-        if header is not None:
-            raise DatasetError(f"line {first_line} is a header, but no data rows follow it", line=first_line)
-        raise DatasetError("the file is empty: no rows of data")
-    if len(classes) < 2:
-        (text,) = classes.values()
-        raise DatasetError(
-            f"only one class: every label is {text!r} ({_plural(len(labels), 'row')}); a binary classifier "
-            "needs two classes"
-        )
-    # Sorted order: numbers numerically (so labels 0 and 1 stay 0 and 1), anything else as text.
-    if all(isinstance(key, float) for key in classes):
-        keys = sorted(classes, key=float)
-    else:
-        keys = sorted(classes, key=classes.__getitem__)
-    code = {key: float(i) for i, key in enumerate(keys)}
-    label_names = ("0", "1") if keys == [0.0, 1.0] else (classes[keys[0]], classes[keys[1]])
-    X = np.ascontiguousarray(np.frombuffer(values, dtype=np.float64).reshape(len(labels), width - 1).T)
-    Y = np.array([code[key] for key in labels], dtype=np.float64).reshape(1, -1)
-    names = header[:-1] if header else [""] * (width - 1)
-    feature_names = tuple(name or f"x{i}" for i, name in enumerate(names, start=1))
-    return X, Y, label_names, feature_names
-
-
-def _label(
-    cell: str, line: int, width: int, classes: dict[float | str, str], where: Callable[[int, int], str]
-) -> float | str:
-    """The key of one label cell (its value if numeric, else its text), registering a new class."""
-    text = cell.strip()
-    if text.lower() in MISSING_TOKENS:
-        raise DatasetError(f"{where(line, width)}: {_missing(text, 'label')}", line=line, column=width)
-    value = _number(text, decimal_comma=False)
-    key: float | str = text
-    if value is not None:
-        if not math.isfinite(value):
-            raise DatasetError(f"{where(line, width)}: label {text!r} is not a finite number",
-                               line=line, column=width)
-        key = value + 0.0  # -0.0 and 0.0 are one class
-    if key not in classes:
-        if len(classes) == 2:
-            first, second = classes.values()
-            raise DatasetError(
-                f"{where(line, width)}: a third class {text!r}; labels must be two classes, and "
-                f"{first!r} and {second!r} came first", line=line, column=width,
-            )
-        classes[key] = text
-    return key
-
-
-def to_csv(
-    X: np.ndarray,
-    Y: np.ndarray,
-    *,
-    feature_names: tuple[str, ...] | None = None,
-    label_names: tuple[str, str] | None = None,
-    delimiter: str = ",",
-) -> str:
-    """X (n_x, m), Y (1, m) as CSV text with a header; floats written with repr, so they read back exactly."""
-    _check_XY(X, Y)
-    names = list(feature_names or (f"x{i}" for i in range(1, X.shape[0] + 1)))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-    writer.writerow([*names, "label"])
-    for column, y in zip(X.T, Y[0], strict=True):
-        label = label_names[int(y)] if label_names else str(int(y))
-        writer.writerow([*(repr(v) for v in column.tolist()), label])
-    return out.getvalue()
-
-
-# ------------------------------------------------------------------------------- shipped examples
-def _examples_folder() -> Traversable:
-    # importlib.resources, never a path relative to the checkout: the files live inside the wheel
-    return resources.files("backpropviz.resources") / "data"
-
-
-def example_csv_path(name: str) -> Traversable:
-    """The shipped example CSV ``name`` (e.g. "iris_versicolor_virginica.csv") inside the package."""
-    path = _examples_folder() / name
-    if not path.is_file():
-        available = ", ".join(example_csv_names()) or "none"
-        raise DatasetError(f"no example CSV called {name!r}; available: {available}")
-    return path
-
-
-def example_csv_names() -> list[str]:
-    """The names of the shipped example CSVs, sorted."""
-    return sorted(entry.name for entry in _examples_folder().iterdir() if entry.name.endswith(".csv"))
-
-
-def load_example(name: str) -> Dataset:
-    """A shipped example CSV as a Dataset (read through importlib.resources, so it works from a wheel)."""
-    data = example_csv_path(name).read_bytes()
-    return replace(load_csv(data, name=Path(name).stem), source=f"example {name}")
-
-
-def load_for_cli(spec: str) -> Dataset:
-    """``--dataset`` of ``backpropviz train``: a toy set name (its defaults), else a CSV path."""
-    if spec in GENERATORS:
-        return toy_dataset(spec)
-    if not Path(spec).exists() and not spec.lower().endswith((".csv", ".tsv", ".txt")):
-        raise DatasetError(f"unknown data set {spec!r}; valid names: {', '.join(GENERATORS)}, or a CSV path")
-    return load_csv(Path(spec))
-
-
 # ---------------------------------------------------------------------------------- hand-edited points
 def _check_2d(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] != 2:
         raise DatasetError(f"points can be edited by hand only in 2-feature data, got X {X.shape}")
-    _check_XY(X, Y)
+    check_XY(X, Y)
     return X, Y
 
 
@@ -881,8 +482,8 @@ def add_point(
         raise DatasetError(f"label must be 0 or 1, got {label!r}")
     if not (math.isfinite(x) and math.isfinite(y)):
         raise DatasetError(f"the point must have finite coordinates, got ({x}, {y})")
-    if X.shape[1] >= MAX_GENERATED:
-        raise DatasetError(f"the data set already has {MAX_GENERATED:,} points, the most allowed")
+    if X.shape[1] >= MAX_ROWS:
+        raise DatasetError(f"the data set already has {MAX_ROWS:,} points, the most allowed")
     return np.hstack([X, [[x], [y]]]), np.hstack([Y, [[float(label)]]])
 
 

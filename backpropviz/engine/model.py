@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .datasets import Dataset, DatasetError, toy_dataset
+from .limits import check_network
 from .network import Network
 from .stepper import Stepper
 
@@ -94,9 +95,15 @@ def build_stepper(settings: ModelSettings, dataset: Dataset) -> Stepper:
 def stepper_on(
     settings: ModelSettings, X: np.ndarray, Y: np.ndarray, X_test: np.ndarray | None, Y_test: np.ndarray | None
 ) -> Stepper:
-    """A fresh network and stepper on the training set X (n_x, m), Y (1, m) and a test set (or None)."""
+    """A fresh network and stepper on the training set X (n_x, m), Y (1, m) and a test set (or None).
+
+    ValueError if the network is beyond the limits (every run, from the window, the CLI or a session, is
+    built here).
+    """
+    layer_dims = settings.layer_dims(X.shape[0])
+    check_network(layer_dims, X.shape[1] + (0 if X_test is None else X_test.shape[1]))
     network = Network(
-        settings.layer_dims(X.shape[0]), settings.activations(), init=settings.init, seed=settings.seed,
+        layer_dims, settings.activations(), init=settings.init, seed=settings.seed,
         dtype=settings.dtype,
     )
     return Stepper(network, X, Y, settings.learning_rate, X_test, Y_test)

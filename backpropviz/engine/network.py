@@ -28,6 +28,7 @@ from .layers import (
     linear_forward_ops,
     weight_gradient_ops,
 )
+from .limits import MIN_LEARNING_RATE
 from .losses import CrossEntropy, output_activation_gradient, output_gradient_ops
 from .ops import Op, run
 from .steps import BACKWARD, FORWARD, micro_steps, step_writes
@@ -441,6 +442,14 @@ class _Evaluation:
 
 
 def check_learning_rate(learning_rate: float) -> None:
-    """α must be a finite positive number."""
+    """α must be a finite number ≥ MIN_LEARNING_RATE (a smaller one cannot move the weights: see limits).
+
+    The one check of α: the CLI, the window, sessions and the stepper all call it, so the message is the same.
+    """
     if not (isinstance(learning_rate, (int, float, np.floating)) and np.isfinite(learning_rate)) or learning_rate <= 0:
         raise ValueError(f"learning rate must be a finite number > 0, got {learning_rate!r}")
+    if learning_rate < MIN_LEARNING_RATE:
+        raise ValueError(
+            f"learning rate {learning_rate:g} is below the smallest allowed, {MIN_LEARNING_RATE:g}: with it a weight "
+            "would move by less than a millionth in a million iterations"
+        )

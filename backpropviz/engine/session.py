@@ -42,18 +42,20 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import numpy as np
 from numpy.lib import format as npy_format
 
 from .. import __version__
 from .activations import ACTIVATIONS
-from .datasets import GENERATORS, MAX_COLUMNS, MAX_ROWS, Dataset, DatasetError
+from .datasets import GENERATORS, Dataset, DatasetError
 from .events import EventError, check_event, json_data
 from .init import INIT_SCHEMES
+from .limits import MAX_FEATURES, MAX_ROWS, check_hidden_count, check_hidden_layers, check_network
 from .model import ModelSettings, build_dataset, build_stepper, is_generated
-from .network import DTYPES
+from .network import DTYPES, check_learning_rate
+from .reading import open_regular
 from .stepper import RECORD_COLUMNS, Stepper
 from .steps import micro_steps
 
@@ -66,10 +68,8 @@ ARRAYS_NPZ = "arrays.npz"
 # Size limits, checked against what the archive *claims* before anything is read or allocated, so a
 # hostile or damaged file cannot make the loader allocate gigabytes. Saving enforces the same limits:
 # a file this version writes is always a file it reads.
+# The network itself obeys the limits every run does (engine/limits.py: what the window can show).
 MAX_ELEMENTS = 50_000_000  # numbers in all arrays together (400 MB of float64)
-MAX_PARAMETERS = 10_000_000  # entries of θ
-MAX_BUFFER_ELEMENTS = 100_000_000  # what the network allocates per example and layer (Z, A, dZ, dA)
-MAX_LAYERS = 1_000
 MAX_JSON_BYTES = 16 << 20  # ~100,000 hand-edit events
 MAX_NPY_HEADER_BYTES = 10_000  # NumPy's own default limit for an .npy header
 MAX_NPZ_BYTES = 8 * MAX_ELEMENTS + 16 * MAX_NPY_HEADER_BYTES
@@ -77,6 +77,10 @@ MAX_NPZ_BYTES = 8 * MAX_ELEMENTS + 16 * MAX_NPY_HEADER_BYTES
 # whatever the count, so a directory of millions is refused before zipfile reads it.
 MAX_MEMBERS = 100
 MAX_DIRECTORY_BYTES = 1 << 20
+# The whole file: both members (deflate may add a little), their headers, the directory and a zip comment.
+MAX_FILE_BYTES = MAX_NPZ_BYTES + MAX_JSON_BYTES + MAX_DIRECTORY_BYTES + (1 << 20)
+ZIP64_LOCATOR_BYTES, ZIP64_RECORD_BYTES = 20, 56
+READ_CHUNK_BYTES = 1 << 20  # arrays are read in slices this long: no copy of a whole array in between
 
 SEED_LIMIT = 2**32  # RandomState seeds are 0 … 2**32 − 1
 THETA_ARRAYS = ("theta_initial", "theta_start")
@@ -160,9 +164,9 @@ class Session:
         """
         try:
             stepper = build_stepper(self.settings, self.dataset)
-            stepper.import_state(
-                json.loads(json.dumps(self.state)), {name: np.array(a) for name, a in self.arrays.items()}
-            )
+            # The arrays go in as they are (read-only): import_state copies what it keeps, and a copy here
+            # would hold the history a third time while loading.
+            stepper.import_state(json.loads(json.dumps(self.state)), dict(self.arrays))
         except (ValueError, KeyError, TypeError) as exc:  # load_session checked all of this: a bug if seen
             raise SessionError(f"the session cannot be rebuilt: {exc}") from None
         return self.settings, self.dataset, stepper
@@ -177,7 +181,7 @@ class Session:
         text = json.dumps(document, ensure_ascii=False, allow_nan=False, indent=1)
         # Refuse now what load_session would refuse later: the same checks on the same JSON and arrays.
         parsed = _parse_document(json.loads(text))
-        plan = _check_plan(parsed, {name: (a.shape, a.dtype) for name, a in arrays.items()})
+        plan = _check_plan(parsed, {name: _NpyHeader(a.shape, a.dtype) for name, a in arrays.items()})
         _assemble(parsed, plan, arrays)
 
         def write(stream: IO[bytes]) -> None:
@@ -242,8 +246,11 @@ def load_session(source: str | os.PathLike[str] | bytes) -> Session:
             return _load(stream)
         except SessionError:
             raise
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-            # Damage found while decompressing (bad CRC, cut-off data), or an encrypted member.
+        except (
+            zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OverflowError
+        ) as exc:
+            # Damage found while decompressing (bad CRC, cut-off data), an encrypted member, or an offset or
+            # size in a damaged directory that zipfile trusts (a seek to 2**64) beyond the ones checked.
             raise SessionError(f"the session file is damaged ({exc})") from None
         except OSError as exc:
             raise SessionError(f"cannot read the session file: {exc.strerror or exc}") from None
@@ -254,14 +261,14 @@ def _open(source: str | os.PathLike[str] | bytes) -> IO[bytes]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return io.BytesIO(bytes(source))
     path = Path(source)
-    try:
-        return path.open("rb")
-    except FileNotFoundError:
-        raise SessionError(f"file not found: {path}") from None
-    except IsADirectoryError:
-        raise SessionError(f"{path} is a folder, not a session file") from None
-    except OSError as exc:
-        raise SessionError(f"cannot open {path}: {exc.strerror or exc}") from None
+    stream = open_regular(path, "a session file", SessionError)
+    if stream.size > MAX_FILE_BYTES:
+        stream.close()
+        raise SessionError(
+            f"{path} is {stream.size:,} bytes, more than a session can be ({MAX_FILE_BYTES:,}); it is not a "
+            "backpropviz session"
+        )
+    return stream
 
 
 def _load(stream: IO[bytes]) -> Session:
@@ -285,40 +292,57 @@ def _load(stream: IO[bytes]) -> Session:
             raise SessionError(f"the session is incomplete: {ARRAYS_NPZ} is missing")
         # The member is stored (uncompressed), so this view seeks cheaply; nothing is read into memory whole.
         with archive.open(ARRAYS_NPZ) as npz_stream:
-            headers = _read_headers(npz_stream, parsed.array_names)
-            plan = _check_plan(parsed, headers)
-            npz_stream.seek(0)
-            arrays = _read_arrays(npz_stream, parsed.array_names)
+            _check_directory(npz_stream, ARRAYS_NPZ)
+            try:
+                inner = zipfile.ZipFile(npz_stream)
+            except zipfile.BadZipFile:
+                raise SessionError(f"{ARRAYS_NPZ} is damaged (it is not a zip archive)") from None
+            with inner:
+                _check_sizes(inner, ARRAYS_NPZ, {})
+                headers = _read_headers(inner, parsed.array_names)
+                plan = _check_plan(parsed, headers)
+                arrays = _read_arrays(inner, headers)
     return _assemble(parsed, plan, arrays)
+
+
+_END_RECORD, _ZIP64_LOCATOR, _ZIP64_RECORD = b"PK\x05\x06", b"PK\x06\x07", b"PK\x06\x06"
 
 
 def _check_directory(stream: IO[bytes], what: str) -> None:
     """Refuse a zip whose central directory lists absurdly many members, before zipfile parses it.
 
-    Reads only the end-of-central-directory record (and its ZIP64 twin if there is one). A stream
-    without one is left for zipfile to reject.
+    Reads only the end-of-central-directory record, found where zipfile finds it, and the ZIP64 record
+    of a ZIP64 locator (both where zipfile reads it, just before the locator, and where the locator points;
+    a locator pointing past the end of the file is damage). A stream without an end record is left for
+    zipfile to reject.
     """
     stream.seek(0, os.SEEK_END)
     size = stream.tell()
     start = max(0, size - (22 + 0xFFFF))  # the record is 22 bytes plus a comment of up to 64 KiB
     stream.seek(start)
     tail = stream.read(size - start)
-    at = tail.rfind(b"PK\x05\x06")
+    at = len(tail) - 22 if tail[-22:-18] == _END_RECORD and tail[-2:] == b"\0\0" else tail.rfind(_END_RECORD)
     if at >= 0 and len(tail) - at >= 22:
-        entries, directory = struct.unpack_from("<HI", tail, at + 10)
-        locator = at - 20
-        if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 and tail[locator : locator + 4] == (
-            b"PK\x06\x07"
-        ):
-            stream.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
-            record = stream.read(56)
-            if len(record) == 56 and record[:4] == b"PK\x06\x06":
-                entries, directory = struct.unpack_from("<QQ", record, 32)
-        if entries > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
-            raise SessionError(
-                f"{what} lists {entries:,} members in a {directory:,}-byte directory; a session has a handful "
-                "(a damaged file or a zip bomb)"
-            )
+        claims = [struct.unpack_from("<HI", tail, at + 10)]
+        locator = at - ZIP64_LOCATOR_BYTES
+        if locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
+            pointed = struct.unpack_from("<Q", tail, locator + 8)[0]
+            if pointed > size - ZIP64_RECORD_BYTES:
+                raise SessionError(
+                    f"{what} is damaged: its ZIP64 locator points to byte {pointed:,} of a {size:,}-byte file"
+                )
+            for offset in {start + locator - ZIP64_RECORD_BYTES, pointed}:
+                if offset >= 0:
+                    stream.seek(offset)
+                    record = stream.read(ZIP64_RECORD_BYTES)
+                    if len(record) == ZIP64_RECORD_BYTES and record[:4] == _ZIP64_RECORD:
+                        claims.append(struct.unpack_from("<QQ", record, 32))
+        for entries, directory in claims:
+            if entries > MAX_MEMBERS or directory > MAX_DIRECTORY_BYTES:
+                raise SessionError(
+                    f"{what} lists {entries:,} members in a {directory:,}-byte directory; a session has a "
+                    "handful (a damaged file or a zip bomb)"
+                )
     stream.seek(0)
 
 
@@ -427,6 +451,16 @@ def _float(value: Any, where: str, *, positive: bool = False, low: float | None 
     return value
 
 
+def _learning_rate(value: Any, where: str) -> float:
+    """A JSON number that check_learning_rate accepts."""
+    value = _float(value, where, positive=True)
+    try:
+        check_learning_rate(value)
+    except ValueError as exc:  # its message names the learning rate itself, as the events' check words it
+        raise _fail(where, str(exc).removeprefix("learning rate ")) from None
+    return value
+
+
 def _str(value: Any, where: str) -> str:
     if not isinstance(value, str):
         raise _fail(where, f"must be text, got {_got(value)}")
@@ -476,15 +510,22 @@ def _parse_settings(data: dict[str, Any]) -> ModelSettings:
     hidden = data.get("hidden", [])
     if not isinstance(hidden, list):
         raise _fail("settings.hidden", f"must be a list of layers, got {_got(hidden)}")
-    if len(hidden) > MAX_LAYERS:
-        raise _fail("settings.hidden", f"has {len(hidden):,} layers; a session may hold at most {MAX_LAYERS:,}")
+    try:
+        check_hidden_count(len(hidden))  # before the layers are looked at: a list of millions is refused at once
+    except ValueError as exc:
+        raise SessionError(f"{SESSION_JSON}: settings.hidden: {exc}") from None
+    units = []
     for i, layer in enumerate(hidden):
         where = f"settings.hidden[{i}]"
         layer = _object(layer, where)
-        _int(_get(layer, "units", f"{where}."), f"{where}.units", 1)
+        units.append(_int(_get(layer, "units", f"{where}."), f"{where}.units", 1))
         activation = _str(_get(layer, "activation", f"{where}."), f"{where}.activation")
         if activation not in ACTIVATIONS:
             raise _fail(f"{where}.activation", f"{activation!r} is not an activation ({', '.join(ACTIVATIONS)})")
+    try:
+        check_hidden_layers(units)
+    except ValueError as exc:
+        raise SessionError(f"{SESSION_JSON}: settings.hidden: {exc}") from None
     try:
         settings = ModelSettings.from_dict(data)
     except (ValueError, TypeError) as exc:
@@ -504,7 +545,7 @@ def _parse_settings(data: dict[str, Any]) -> ModelSettings:
     _int(settings.seed, "settings.seed", 0, SEED_LIMIT - 1)
     _int(settings.split_seed, "settings.split_seed", 0, SEED_LIMIT - 1)
     _float(settings.test_share, "settings.test_share", low=0.0, below=1.0)
-    _float(settings.learning_rate, "settings.learning_rate", positive=True)
+    _learning_rate(settings.learning_rate, "settings.learning_rate")
     return settings
 
 
@@ -539,9 +580,7 @@ def _parse_state(data: dict[str, Any], settings: ModelSettings) -> dict[str, Any
         )
     iteration = _int(_get(data, "iteration", "stepper."), "stepper.iteration", 0, furthest)
     position = _int(_get(data, "position", "stepper."), "stepper.position", 0, steps - 1)
-    learning_rate = _float(
-        _get(data, "initial_learning_rate", "stepper."), "stepper.initial_learning_rate", positive=True
-    )
+    learning_rate = _learning_rate(_get(data, "initial_learning_rate", "stepper."), "stepper.initial_learning_rate")
     events_data = _get(data, "events", "stepper.")
     if not isinstance(events_data, list):
         raise _fail("stepper.events", f"must be a list, got {_got(events_data)}")
@@ -581,32 +620,37 @@ def _check_events(events: list[dict[str, Any]], dims: list[int], dtype: str) -> 
 
 
 # ---------------------------------------------------------------------------------- arrays.npz checks
-def _read_headers(npz_stream: IO[bytes], names: tuple[str, ...]) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
-    """(shape, dtype) of each wanted array, read from its .npy header only: no array data is touched."""
-    _check_directory(npz_stream, ARRAYS_NPZ)
-    try:
-        inner = zipfile.ZipFile(npz_stream)
-    except zipfile.BadZipFile:
-        raise SessionError(f"{ARRAYS_NPZ} is damaged (it is not a zip archive)") from None
+class _NpyHeader(NamedTuple):
+    """What an .npy header says about its array."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    fortran_order: bool = False
+
+
+def _read_headers(inner: zipfile.ZipFile, names: tuple[str, ...]) -> dict[str, _NpyHeader]:
+    """The header of each wanted array (member ``name.npy``), read from the header only: no data is touched."""
+    members = set(inner.namelist())
     headers = {}
-    with inner:
-        _check_sizes(inner, ARRAYS_NPZ, {})
-        members = set(inner.namelist())
-        for name in names:
-            if f"{name}.npy" not in members:
-                raise SessionError(f"{ARRAYS_NPZ} has no array {name!r}; the session is incomplete")
-            with inner.open(f"{name}.npy") as member:
-                headers[name] = _npy_header(member, name)
+    for name in names:
+        if f"{name}.npy" not in members:
+            raise SessionError(f"{ARRAYS_NPZ} has no array {name!r}; the session is incomplete")
+        with inner.open(f"{name}.npy") as member:
+            headers[name] = _npy_header(member, name)
     return headers
 
 
-def _npy_header(member: IO[bytes], name: str) -> tuple[tuple[int, ...], np.dtype]:
+def _npy_header(member: IO[bytes], name: str) -> _NpyHeader:
     try:
         version = npy_format.read_magic(member)
         if version == (1, 0):
-            shape, _, dtype = npy_format.read_array_header_1_0(member, max_header_size=MAX_NPY_HEADER_BYTES)
+            shape, fortran_order, dtype = npy_format.read_array_header_1_0(
+                member, max_header_size=MAX_NPY_HEADER_BYTES
+            )
         elif version == (2, 0):
-            shape, _, dtype = npy_format.read_array_header_2_0(member, max_header_size=MAX_NPY_HEADER_BYTES)
+            shape, fortran_order, dtype = npy_format.read_array_header_2_0(
+                member, max_header_size=MAX_NPY_HEADER_BYTES
+            )
         else:
             raise ValueError(f".npy format version {version[0]}.{version[1]} is not supported")
     except Exception as exc:  # parsing a hostile header can raise almost anything (SyntaxError, …)
@@ -623,7 +667,7 @@ def _npy_header(member: IO[bytes], name: str) -> tuple[tuple[int, ...], np.dtype
             f"{ARRAYS_NPZ}: {name!r} claims shape {shape}, {size:,} numbers; a session may hold at most "
             f"{MAX_ELEMENTS:,}"
         )
-    return shape, dtype
+    return _NpyHeader(shape, dtype, bool(fortran_order))
 
 
 def _object_array_message(name: str) -> str:
@@ -642,7 +686,7 @@ class _Plan:
     dataset: Dataset | None  # the regenerated toy set, when the points are not stored
 
 
-def _check_plan(parsed: _Parsed, headers: Mapping[str, tuple[tuple[int, ...], np.dtype]]) -> _Plan:
+def _check_plan(parsed: _Parsed, headers: Mapping[str, _NpyHeader]) -> _Plan:
     """Check every array's shape and the sizes the network would allocate, before reading any data."""
     dataset = None
     if parsed.generated:
@@ -652,11 +696,11 @@ def _check_plan(parsed: _Parsed, headers: Mapping[str, tuple[tuple[int, ...], np
             raise SessionError(f"{SESSION_JSON}: the toy data set cannot be generated: {exc}") from None
         n_x, m = dataset.n_x, dataset.m + dataset.m_test
     else:
-        x_shape, y_shape = headers["X_all"][0], headers["Y_all"][0]
-        if len(x_shape) != 2 or not (1 <= x_shape[0] < MAX_COLUMNS and 1 <= x_shape[1] <= MAX_ROWS):
+        x_shape, y_shape = headers["X_all"].shape, headers["Y_all"].shape
+        if len(x_shape) != 2 or not (1 <= x_shape[0] <= MAX_FEATURES and 1 <= x_shape[1] <= MAX_ROWS):
             raise SessionError(
                 f"{ARRAYS_NPZ}: X_all has shape {x_shape}; expected (features, points) with 1 to "
-                f"{MAX_COLUMNS - 1:,} features and 1 to {MAX_ROWS:,} points"
+                f"{MAX_FEATURES:,} features and 1 to {MAX_ROWS:,} points"
             )
         n_x, m = x_shape
         if y_shape != (1, m):
@@ -667,18 +711,11 @@ def _check_plan(parsed: _Parsed, headers: Mapping[str, tuple[tuple[int, ...], np
         if count != n_x:
             raise _fail("dataset.feature_names", f"has {count} names for {n_x} features")
     dims = parsed.settings.layer_dims(n_x)
+    try:
+        check_network(dims, m)
+    except ValueError as exc:
+        raise SessionError(f"{SESSION_JSON}: {exc}") from None
     n_params = sum(n * n_prev + n for n, n_prev in zip(dims[1:], dims[:-1], strict=True))
-    if n_params > MAX_PARAMETERS:
-        raise SessionError(
-            f"{SESSION_JSON}: the network {_dims_text(dims)} would have {n_params:,} parameters; a session may "
-            f"hold at most {MAX_PARAMETERS:,}"
-        )
-    buffers = m * (4 * sum(dims[1:]) + 2 * n_x)  # Z, A, dZ, dA per layer, X and dA0
-    if buffers > MAX_BUFFER_ELEMENTS:
-        raise SessionError(
-            f"{SESSION_JSON}: the network {_dims_text(dims)} on {m:,} points would need {buffers:,} numbers of "
-            f"working memory; a session may use at most {MAX_BUFFER_ELEMENTS:,}"
-        )
     _check_events(parsed.state["events"], dims, parsed.settings.dtype)
     width = len(RECORD_COLUMNS) + len(dims) - 1
     shapes = {name: (n_params,) for name in THETA_ARRAYS}
@@ -690,7 +727,7 @@ def _check_plan(parsed: _Parsed, headers: Mapping[str, tuple[tuple[int, ...], np
         "records": f": {parsed.state['furthest']:,} recorded iterations of {width} values",
     }
     for name, shape in shapes.items():
-        found = headers[name][0]
+        found = headers[name].shape
         if found != shape:
             raise SessionError(f"{ARRAYS_NPZ}: {name} has shape {found}, expected {shape}{why.get(name, '')}")
     total = sum(math.prod(s) for s in shapes.values())
@@ -699,19 +736,34 @@ def _check_plan(parsed: _Parsed, headers: Mapping[str, tuple[tuple[int, ...], np
     return _Plan(dims, shapes, dataset)
 
 
-def _read_arrays(npz_stream: IO[bytes], names: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The wanted arrays, read with allow_pickle=False (their headers are already checked)."""
+def _read_arrays(inner: zipfile.ZipFile, headers: Mapping[str, _NpyHeader]) -> dict[str, np.ndarray]:
+    """The wanted arrays, read from exactly the members whose headers were checked, each straight into its
+    own array (no second parser, no intermediate copy), in native byte order."""
     arrays = {}
-    name = ARRAYS_NPZ
-    try:
-        with np.load(npz_stream, allow_pickle=False, max_header_size=MAX_NPY_HEADER_BYTES) as npz:
-            for name in names:
-                arrays[name] = npz[name]
-    except ValueError as exc:
-        if "allow_pickle" in str(exc):
-            raise SessionError(_object_array_message(name)) from None
-        raise SessionError(f"{ARRAYS_NPZ}: {name!r} is damaged ({exc})") from None
+    for name, header in headers.items():
+        with inner.open(f"{name}.npy") as member:
+            if _npy_header(member, name) != header:
+                raise SessionError(f"{ARRAYS_NPZ}: the header of {name!r} changed while the file was read")
+            arrays[name] = _read_data(member, name, header)
     return arrays
+
+
+def _read_data(member: IO[bytes], name: str, header: _NpyHeader) -> np.ndarray:
+    """The array data after an .npy header: exactly the bytes its shape and dtype need, in chunks."""
+    order = "F" if header.fortran_order else "C"
+    array = np.empty(header.shape, dtype=header.dtype, order=order)
+    view = memoryview(array.reshape(-1, order=order).view(np.uint8))  # the array's bytes in file order
+    filled = 0
+    while filled < len(view):
+        got = member.readinto(view[filled : filled + READ_CHUNK_BYTES])
+        if not got:
+            raise SessionError(
+                f"{ARRAYS_NPZ}: {name!r} is damaged (its data stops after {filled:,} of {len(view):,} bytes)"
+            )
+        filled += got
+    if not array.dtype.isnative:
+        array = array.byteswap(inplace=True).view(array.dtype.newbyteorder("="))
+    return array
 
 
 def _assemble(parsed: _Parsed, plan: _Plan, arrays: dict[str, np.ndarray]) -> Session:
@@ -751,7 +803,7 @@ def _assemble(parsed: _Parsed, plan: _Plan, arrays: dict[str, np.ndarray]) -> Se
             raise SessionError("the saved data set has no training points")
     state_arrays = {name: arrays[name] for name in (*THETA_ARRAYS, "records")}
     return Session(
-        parsed.settings, dataset, parsed.state, _frozen_arrays(state_arrays), parsed.title, parsed.description,
+        parsed.settings, dataset, parsed.state, _read_only(state_arrays), parsed.title, parsed.description,
         parsed.app_version, parsed.generated,
     )
 
@@ -819,12 +871,15 @@ def _dims_text(dims: list[int]) -> str:
 
 
 def _frozen_arrays(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    frozen = {}
-    for name, array in arrays.items():
-        copy = np.array(array)  # our own copy: nobody else can change the session's arrays
-        copy.flags.writeable = False
-        frozen[name] = copy
-    return frozen
+    """Read-only copies: nobody else can change the session's arrays."""
+    return _read_only({name: np.array(array) for name, array in arrays.items()})
+
+
+def _read_only(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The arrays themselves made read-only (for arrays only the session holds, e.g. just read from a file)."""
+    for array in arrays.values():
+        array.flags.writeable = False
+    return arrays
 
 
 def _plain(value: Any) -> Any:

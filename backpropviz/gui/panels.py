@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QToolButton,
@@ -34,15 +35,15 @@ from PySide6.QtWidgets import (
 
 from ..engine.activations import ACTIVATIONS
 from ..engine.changes import Change
-from ..engine.datasets import DEFAULTS, TITLES, Dataset, DatasetError, load_csv
+from ..engine.datasets import DEFAULTS, TITLES, Dataset
 from ..engine.init import INIT_SCHEMES
+from ..engine.limits import MAX_HIDDEN_LAYERS, MAX_ROWS, MAX_UNITS
 from ..engine.model import HiddenLayer, ModelSettings, is_generated
 from ..engine.network import check_learning_rate
 from .controller import Controller
+from .csv_loader import PERMILLE, CsvLoader
 from .field_keys import ENTER_KEYS
 
-MAX_HIDDEN_LAYERS = 6
-MAX_UNITS = 1024
 INIT_TITLES = {
     "scaled_normal": "randn × 0.01 (course)",
     "xavier": "Xavier: randn / √n[l−1]",
@@ -100,11 +101,18 @@ class LayerRow(QWidget):
 class SettingsPanel(QWidget):
     """Controls for a new run; ``confirm`` may be replaced (tests answer the question themselves)."""
 
+    csvFinished = Signal(bool)  # a CSV reading ended: loaded into the form, or not (error or Cancel)
+
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.confirm: Callable[[QWidget], bool] = ask_to_discard
         self._csv: Dataset | None = None
+        self._csv_loader = CsvLoader(self)
+        self._csv_loader.progressed.connect(self._csv_progressed)
+        self._csv_loader.loaded.connect(self._csv_loaded)
+        self._csv_loader.failed.connect(self._csv_failed)
+        self._csv_loader.cancelled.connect(self._csv_cancelled)
         self._rows: list[LayerRow] = []
         layout = QVBoxLayout(self)
         layout.addWidget(self._build_data_group())
@@ -137,8 +145,9 @@ class SettingsPanel(QWidget):
         row.addWidget(self.dataset, 1)
         row.addWidget(self.load_csv_button)
         form.addRow("Set", row)
+        form.addRow(self._build_csv_progress())
         self.samples = QSpinBox()
-        self.samples.setRange(4, 100_000)
+        self.samples.setRange(4, MAX_ROWS)
         self.noise = QDoubleSpinBox()
         self.noise.setRange(0.0, 5.0)
         self.noise.setSingleStep(0.05)
@@ -155,6 +164,21 @@ class SettingsPanel(QWidget):
         form.addRow("Test share", self.test_share)
         form.addRow("", self.standardize)
         return group
+
+    def _build_csv_progress(self) -> QWidget:
+        """How far a CSV is read, with Cancel; shown only while one is read."""
+        self.csv_progress = QWidget()
+        row = QHBoxLayout(self.csv_progress)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.csv_progress_bar = QProgressBar()
+        self.csv_progress_bar.setRange(0, PERMILLE)
+        self.csv_cancel_button = QPushButton("Cancel")
+        self.csv_cancel_button.setToolTip("Stop reading the CSV; the data stay as they were")
+        self.csv_cancel_button.clicked.connect(self._csv_loader.cancel)
+        row.addWidget(self.csv_progress_bar, 1)
+        row.addWidget(self.csv_cancel_button)
+        self.csv_progress.hide()
+        return self.csv_progress
 
     def _build_architecture_group(self) -> QGroupBox:
         group = QGroupBox("Architecture")
@@ -281,12 +305,33 @@ class SettingsPanel(QWidget):
             self.load_csv(Path(path))
 
     def load_csv(self, path: Path) -> bool:
-        """Read a CSV into the form (applied with the other settings); a bad file keeps everything."""
-        try:
-            dataset = load_csv(path)
-        except DatasetError as exc:
-            self.show_message(f"Could not load {path.name}: {exc}", error=True)
-            return False
+        """Start reading a CSV into the form, off the window's thread (True: started).
+
+        ``csvFinished`` says how it ended: loaded into the form (applied with the other settings), or
+        not (a bad file, or Cancel), and then the form keeps the data it had.
+        """
+        self._csv_loader.start(path)
+        self.csv_progress_bar.setValue(0)
+        self.csv_progress_bar.setFormat(f"Reading {path.name}: %p %")
+        self.csv_progress.show()
+        self.show_message(f"Reading {path.name}…")
+        return True
+
+    def _csv_progressed(self, permille: int) -> None:
+        self.csv_progress_bar.setValue(permille)
+
+    def _csv_failed(self, path: Path, message: str) -> None:
+        self.csv_progress.setVisible(self._csv_loader.busy)
+        self.show_message(f"Could not load {path.name}: {message}", error=True)
+        self.csvFinished.emit(False)
+
+    def _csv_cancelled(self, path: Path) -> None:
+        self.csv_progress.setVisible(self._csv_loader.busy)
+        self.show_message(f"Reading {path.name} was cancelled; the data set is as it was.")
+        self.csvFinished.emit(False)
+
+    def _csv_loaded(self, path: Path, dataset: Dataset) -> None:
+        self.csv_progress.hide()
         self._show_stored(dataset, f"CSV: {path.name}")
         self.standardize.setChecked(True)  # raw CSV features are rarely on a scale the net can learn from
         self.test_share.setValue(20)
@@ -296,7 +341,7 @@ class SettingsPanel(QWidget):
             f"{path.name}: {dataset.m + dataset.m_test} rows, {dataset.n_x} features, labels {labels}. "
             "Press Apply to train on it."
         )
-        return True
+        self.csvFinished.emit(True)
 
     def _show_stored(self, dataset: Dataset, label: str | None) -> None:
         """Points that no generator makes: listed as their own entry; ``label`` None keeps the entry."""

@@ -1,6 +1,7 @@
 """``backpropviz train``: the course's result, output formats, and one-line errors for bad arguments."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -63,6 +64,13 @@ def test_divergence_exits_1_with_a_message(capsys):
         (["--noise", "-1"], "argument --noise"),
         (["--dataset", "missing.csv"], "argument --dataset"),
         (["--init", "ones"], "argument --init"),
+        (["--lr", "1e-300"], "argument --lr: 1e-300 is below the smallest allowed, 1e-12"),
+        (["--layers", "4,4,4,4,4,4,4"], "argument --layers: 7 hidden layers, more than the 6 the window can show"),
+        (["--layers", "3000"], "argument --layers: hidden layer 1 has 3,000 units, more than the 1,024"),
+        (
+            ["--samples", "100000", "--layers", "1024,1024"],
+            "would need 820,000,000 numbers of working memory, more than the 100,000,000 allowed",
+        ),
     ],
 )
 def test_bad_arguments_give_one_line_and_status_2(args, fragment, capsys):
@@ -82,6 +90,16 @@ def test_bad_csv_is_named(tmp_path, capsys):
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "line 3" in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_as_the_dataset_is_refused_at_once(tmp_path, capsys):
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)  # nobody writes to it: opening it to read would wait for ever
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--dataset", str(fifo)])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and "is a named pipe (FIFO), not a regular file" in err
 
 
 def test_a_real_subprocess_run():

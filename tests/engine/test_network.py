@@ -251,6 +251,13 @@ def test_bad_learning_rates(lr):
         check_learning_rate(lr)
 
 
+def test_a_learning_rate_below_the_floor_is_refused_with_the_reason():
+    check_learning_rate(1e-12)  # the smallest allowed
+    for lr in (1e-13, 1e-300, 5e-324):
+        with pytest.raises(ValueError, match=r"is below the smallest allowed, 1e-12: with it a weight would move"):
+            check_learning_rate(lr)
+
+
 def test_train_without_data_says_so():
     with pytest.raises(RuntimeError, match="bind"):
         Network([2, 1], ["sigmoid"]).train(1, 0.1)

@@ -6,14 +6,26 @@ import json
 import os
 import stat
 import struct
+import tracemalloc
 import zipfile
 
 import numpy as np
 import pytest
+from crafted_files import (
+    changed,
+    end_record_at,
+    npy_claiming,
+    pack,
+    set_in,
+    unpack,
+    with_npz_member,
+    zip64_locator_at,
+)
 from stepper_state import assert_same, snapshot
 
 from backpropviz.engine import session as session_module
-from backpropviz.engine.datasets import add_point, load_example
+from backpropviz.engine.csv_import import load_example
+from backpropviz.engine.datasets import add_point
 from backpropviz.engine.model import HiddenLayer, ModelSettings, build_dataset, build_stepper
 from backpropviz.engine.session import (
     MAX_ELEMENTS,
@@ -232,44 +244,6 @@ def good_files(tmp_path_factory):
     return {"generated": (folder / "generated.bpv").read_bytes(), "points": (folder / "points.bpv").read_bytes()}
 
 
-def unpack(data):
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        document = json.loads(archive.read("session.json"))
-        with np.load(io.BytesIO(archive.read("arrays.npz"))) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    return document, arrays
-
-
-def pack(document=None, arrays=None, *, json_bytes=None, npz_bytes=None):
-    """A hand-made .bpv; arrays may hold object arrays (np.save pickles them), members may be left out."""
-    if npz_bytes is None and arrays is not None:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as npz:
-            for name, array in arrays.items():
-                member = io.BytesIO()
-                np.save(member, array, allow_pickle=True)
-                npz.writestr(f"{name}.npy", member.getvalue())
-        npz_bytes = buffer.getvalue()
-    if json_bytes is None and document is not None:
-        json_bytes = json.dumps(document).encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        if json_bytes is not None:
-            archive.writestr("session.json", json_bytes)
-        if npz_bytes is not None:
-            archive.writestr("arrays.npz", npz_bytes)
-    return out.getvalue()
-
-
-def changed(data, edit_document=None, edit_arrays=None):
-    document, arrays = unpack(data)
-    if edit_document:
-        edit_document(document)
-    if edit_arrays:
-        edit_arrays(arrays)
-    return pack(document, arrays)
-
-
 def claim_size(data, member, size):
     """The zip with ``member``'s uncompressed size in the central directory replaced by ``size``."""
     data = bytearray(data)
@@ -299,32 +273,20 @@ def many_members(data, count, zip64=False):
     return data
 
 
-def npy_claiming(shape):
-    """An .npy header claiming ``shape`` float64, followed by only a few bytes of data."""
-    buffer = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buffer, {"descr": "<f8", "fortran_order": False, "shape": shape})
-    return buffer.getvalue() + b"\0" * 64
+def big_network_on_many_points(document):
+    """Within every single limit (100,000 points, 6 × 1,024 units), but not in memory together."""
+    document["settings"]["samples"] = 100_000
+    document["settings"]["hidden"] = [{"units": 1024, "activation": "tanh"}] * 6
 
 
-def with_npz_member(data, name, member_bytes):
-    document, arrays = unpack(data)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as npz:
-        for key, array in arrays.items():
-            member = io.BytesIO()
-            np.save(member, array)
-            npz.writestr(f"{key}.npy", member_bytes if key == name else member.getvalue())
-    return pack(document, npz_bytes=buffer.getvalue())
-
-
-def set_in(path, value):
-    """An edit_document function setting document[path…] = value."""
-    def edit(document):
-        target = document
-        for key in path[:-1]:
-            target = target[key]
-        target[path[-1]] = value
-    return edit
+def zip64_record_claiming(data, directory_bytes):
+    """The zip with a ZIP64 record and locator before its end record; the record claims ``directory_bytes``
+    of directory while the locator points elsewhere (at the file's first byte): zipfile reads the record
+    just before the locator, and so must the check."""
+    at = end_record_at(data)
+    record = b"PK\x06\x06" + struct.pack("<QHHIIQQQQ", 44, 45, 45, 0, 0, 2, 2, directory_bytes, 0)
+    locator = b"PK\x06\x07" + struct.pack("<IQI", 0, 0, 1)
+    return data[:at] + record + locator + data[at:]
 
 
 def drop(name):
@@ -489,15 +451,43 @@ BAD_FILES = {
     ),
     "10⁹ hidden units claimed in the JSON": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 10**9)),
-        "would have 4,000,000,001 parameters; a session may hold at most 10,000,000",
+        "settings.hidden: hidden layer 1 has 1,000,000,000 units, more than the 1,024 the window can show",
     ),
     "a network too big for memory": (
-        lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 10**6)),
-        "numbers of working memory",
+        lambda g: changed(g["generated"], big_network_on_many_points),
+        "would need 2,458,400,000 numbers of working memory, more than the 100,000,000 allowed",
     ),
     "2,000 hidden layers": (
         lambda g: changed(g["generated"], set_in(["settings", "hidden"], [{"units": 1, "activation": "relu"}] * 2000)),
-        "has 2,000 layers; a session may hold at most 1,000",
+        "settings.hidden: 2,000 hidden layers, more than the 6 the window can show",
+    ),
+    "7 hidden layers": (
+        lambda g: changed(g["generated"], set_in(["settings", "hidden"], [{"units": 1, "activation": "relu"}] * 7)),
+        "settings.hidden: 7 hidden layers, more than the 6 the window can show",
+    ),
+    "1,025 hidden units": (
+        lambda g: changed(g["generated"], set_in(["settings", "hidden", 0, "units"], 1025)),
+        "settings.hidden: hidden layer 1 has 1,025 units, more than the 1,024",
+    ),
+    "a learning rate too small to move the weights": (
+        lambda g: changed(g["generated"], set_in(["settings", "learning_rate"], 1e-300)),
+        "settings.learning_rate 1e-300 is below the smallest allowed, 1e-12",
+    ),
+    "a first learning rate too small": (
+        lambda g: changed(g["generated"], set_in(["stepper", "initial_learning_rate"], 1e-13)),
+        "stepper.initial_learning_rate 1e-13 is below the smallest allowed",
+    ),
+    "a changed learning rate too small": (
+        lambda g: changed(g["generated"], set_in(["stepper", "events", 1, "data", "value"], 1e-300)),
+        "stepper.events[1].data.value 1e-300 is below the smallest allowed",
+    ),
+    "a ZIP64 locator pointing near 2**64": (
+        lambda g: zip64_locator_at(g["generated"], 2**64 - 10),
+        "its ZIP64 locator points to byte 18,446,744,073,709,551,606",
+    ),
+    "a ZIP64 record before the locator claiming a huge directory": (
+        lambda g: zip64_record_claiming(g["generated"], 1 << 40),
+        "members in a 1,099,511,627,776-byte directory",
     ),
     "a directory of 1,000 members": (
         lambda g: many_members(g["generated"], 1000),
@@ -599,6 +589,75 @@ def test_missing_file_and_folder(tmp_path):
         load_session(tmp_path)
 
 
+def test_a_file_larger_than_any_session_is_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.bpv"
+    with path.open("wb") as stream:
+        stream.truncate(session_module.MAX_FILE_BYTES + 1)  # sparse: no disk space taken
+    with pytest.raises(SessionError, match=r"huge\.bpv is [\d,]+ bytes, more than a session can be"):
+        load_session(path)
+
+
+def npz_bytes(arrays, extra=()):
+    """arrays.npz as np.savez writes it, with ``extra`` (name, bytes) members added."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    with zipfile.ZipFile(buffer, "a") as npz:
+        for name, data in extra:
+            npz.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_an_npz_that_is_an_npy_followed_by_a_zip_is_read_as_the_zip(good_files):
+    """np.load would see the .npy at the start and read one array; the loader reads the members checked."""
+    document, arrays = unpack(good_files["generated"])
+    decoy = io.BytesIO()
+    np.save(decoy, np.arange(7.0))
+    loaded = load_session(pack(document, npz_bytes=decoy.getvalue() + npz_bytes(arrays)))
+    for name, array in loaded.arrays.items():
+        assert array.tobytes() == arrays[name].tobytes(), name
+
+
+def test_only_the_member_checked_is_read_when_two_names_match(good_files):
+    """``theta_initial`` beside ``theta_initial.npy``: np.load's lookup would pick the wrong one."""
+    document, arrays = unpack(good_files["generated"])
+    pickled = io.BytesIO()
+    np.save(pickled, np.array([None], dtype=object), allow_pickle=True)
+    extra = [("theta_initial", pickled.getvalue()), ("records", npy_claiming((10**12,)))]
+    loaded = load_session(pack(document, npz_bytes=npz_bytes(arrays, extra)))
+    assert loaded.arrays["theta_initial"].tobytes() == arrays["theta_initial"].tobytes()
+    loaded.build()
+
+
+def test_big_endian_and_fortran_ordered_arrays_read_as_written(good_files):
+    document, arrays = unpack(good_files["generated"])
+    odd = {name: a.astype(a.dtype.newbyteorder(">")) for name, a in arrays.items()}
+    odd["records"] = np.asfortranarray(odd["records"])
+    loaded = load_session(pack(document, odd))
+    for name, array in loaded.arrays.items():
+        assert array.dtype.isnative and not array.flags.writeable
+        np.testing.assert_array_equal(array, arrays[name])
+    loaded.build()
+
+
+def test_loading_a_long_history_holds_it_at_most_twice(good_files):
+    """A session of 400,000 recorded iterations: reading and building it keep ≤ 2 copies of the records."""
+    furthest = 400_000
+    document, arrays = unpack(good_files["generated"])
+    document["stepper"].update(iteration=0, position=0, furthest=furthest)
+    arrays["records"] = np.random.default_rng(0).random((furthest, arrays["records"].shape[1]))
+    data = pack(document, arrays)
+    size = arrays["records"].nbytes
+    tracemalloc.start()
+    try:
+        session = load_session(data)
+        _, _, stepper = session.build()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stepper.furthest == furthest
+    assert peak <= 2 * size + (4 << 20), f"peak {peak:,} bytes for {size:,} bytes of records"
+
+
 def test_a_newer_schema_is_named_before_anything_else(good_files):
     """A newer file may differ everywhere; the schema message must win over any type complaint."""
     document, arrays = unpack(good_files["generated"])
@@ -610,10 +669,10 @@ def test_a_newer_schema_is_named_before_anything_else(good_files):
 
 def test_headers_are_checked_before_any_array_is_read(good_files, monkeypatch):
     def no_reading(*args, **kwargs):
-        raise AssertionError("np.load must not be reached")
+        raise AssertionError("no array data may be read")
 
     data = with_npz_member(good_files["generated"], "records", npy_claiming((MAX_ELEMENTS + 1,)))
-    monkeypatch.setattr(session_module.np, "load", no_reading)
+    monkeypatch.setattr(session_module, "_read_data", no_reading)
     with pytest.raises(SessionError, match="claims shape"):
         load_session(data)
 

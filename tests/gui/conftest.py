@@ -35,6 +35,13 @@ class EventCounter(QObject):
         return False
 
 
+def load_csv_into(qtbot, panel, path) -> bool:
+    """Ask the settings panel to read a CSV and wait for the reading's end: True if it was loaded."""
+    with qtbot.waitSignal(panel.csvFinished, timeout=20_000) as finished:
+        assert panel.load_csv(path)
+    return finished.args[0]
+
+
 def peaks_at_once(y: np.ndarray, bin_size: int) -> tuple[np.ndarray, np.ndarray]:
     """A decimated curve computed directly: per bin its nanmin, then its nanmax, at the bin's start."""
     bins = [y[i : i + bin_size] for i in range(0, y.size, bin_size)]

@@ -25,11 +25,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import peaks_at_once
+from conftest import load_csv_into, peaks_at_once
+from crafted_files import crafted_csvs, crafted_sessions
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from backpropviz.engine.datasets import load_csv
+from backpropviz.engine.csv_import import load_csv
+from backpropviz.engine.limits import MIN_LEARNING_RATE
 from backpropviz.engine.model import HiddenLayer, ModelSettings
 from backpropviz.engine.presets import PRESETS
 from backpropviz.engine.stepper import Stepper
@@ -57,6 +59,7 @@ QUANTITIES = ("W", "b", "Z", "A", "dZ", "dW", "db", "dA")
 LEARNING_RATE_TEXTS = (
     "1.2", "0.5", "0.01", "1e-6", "2", "10", "100", "1e3",  # valid, some of them far too large
     "abc", "0", "-1", "nan", "inf", "1e400", "", "1,5", "−0.5",  # refused (or, for 1,5, read as 1.5)
+    "1e-13", "1e-300",  # too small to move the weights: refused
 )
 EDIT_VALUES = (0.0, 1.0, -1.0, 0.5, 1e-8, 3.0, -7.5, 1e3, -1e6, 1e12, 1e300)
 BAD_EDIT_VALUES = (float("nan"), float("inf"), float("-inf"))
@@ -85,6 +88,7 @@ class Walk:
         self.seconds: dict[str, float] = {}  # time spent per kind of action
         self.known = 0  # warnings of the open bugs in KNOWN_BUGS, stepped over
         self.csv_points: np.ndarray | None = None  # the raw points of the CSV last loaded into the form
+        self.crafted: dict[str, dict[str, Path]] | None = None  # files that must be refused, made when first used
         window.files.warn = lambda title, text: self.errors.append(f"warning dialog: {title}: {text}")
         self.actions: list[tuple[float, Callable[[], None]]] = [
             (12, self.step), (6, self.back), (5, self.step_backward), (5, self.finish_iteration),
@@ -92,6 +96,7 @@ class Walk:
             (5, self.edit), (2, self.bad_edit), (2, self.preset), (2, self.save_and_open), (1, self.open_saved),
             (2, self.resize), (1, self.presenter), (2, self.theme), (3, self.planted_bug), (3, self.boundary),
             (3, self.inspect), (1, self.reset), (2, self.run_many), (2, self.type_in_inspector), (1, self.csv),
+            (2, self.hostile_file),
             (2, self.plot_tab),
         ]
         weights = np.array([w for w, _ in self.actions], dtype=float)
@@ -271,7 +276,7 @@ class Walk:
         panel.learning_rate.setText(text)
         panel.apply_learning_rate()
         parsed = parse_number(text)
-        valid = parsed is not None and np.isfinite(parsed) and parsed > 0
+        valid = parsed is not None and np.isfinite(parsed) and parsed >= MIN_LEARNING_RATE
         if valid and self.s.learning_rate != parsed:
             self.errors.append(f"α {text!r} entered but the stepper uses {self.s.learning_rate}")
         if not valid and self.s.learning_rate != old:
@@ -335,7 +340,7 @@ class Walk:
         path = self.choice(GOOD_CSVS + BAD_CSVS)
         self.note(f"load CSV {path.name}")
         with resources.as_file(path) as file:
-            loaded = panel.load_csv(Path(file))
+            loaded = load_csv_into(self.qtbot, panel, Path(file))
             if loaded:
                 self.csv_points = load_csv(Path(file)).X_all
         if loaded == (path in BAD_CSVS):
@@ -354,6 +359,43 @@ class Walk:
                 self.c.dataset.X_all.shape != points or self.s.net.layer_dims[0] != points[0]
             ):
                 self.errors.append(f"the CSV applied {self.c.dataset.X_all.shape} is not the one loaded {points}")
+
+    def crafted_files(self) -> dict[str, dict[str, Path]]:
+        """kind ("session", "CSV") → name → path of files that must be refused, made when first asked for."""
+        if self.crafted is None:
+            folder = self.tmp_path / "crafted"
+            folder.mkdir()
+            self.crafted = {"session": crafted_sessions(folder), "CSV": crafted_csvs(folder)}
+        return self.crafted
+
+    def hostile_file(self) -> None:
+        kind = self.choice(["session", "CSV"])
+        self.open_crafted(kind, self.choice(sorted(self.crafted_files()[kind])))
+
+    def open_crafted(self, kind: str, name: str) -> None:
+        """Open a crafted session, or read a crafted CSV, that must be refused: a message, nothing changed."""
+        path = self.crafted_files()[kind][name]
+        self.note(f"open the crafted {kind} with {name} ({path.name})")
+        before = self.snapshot()
+        if kind == "session":
+            warned: list[str] = []
+            files = self.window.files
+            warn, files.warn = files.warn, lambda title, text: warned.append(text)
+            try:
+                opened = files.open_path(path)
+            finally:
+                files.warn = warn
+            if opened or not warned:
+                self.errors.append(f"the session with {name}: opened {opened}, warnings {warned}")
+        else:
+            panel = self.window.settings_panel
+            form = (panel._csv, panel.dataset.currentText(), panel.dataset.count())
+            if load_csv_into(self.qtbot, panel, path) or "Could not load" not in panel.message.text():
+                self.errors.append(f"the CSV with {name}: {panel.message.text()!r}")
+            if (panel._csv, panel.dataset.currentText(), panel.dataset.count()) != form:
+                self.errors.append(f"the refused CSV with {name} changed the form")
+        if self.snapshot() != before:
+            self.errors.append(f"the refused {kind} with {name} changed the run")
 
     def bad_edit(self) -> None:
         net = self.s.net
@@ -493,7 +535,9 @@ class Walk:
             point = view.mapFromScene(item.sceneBoundingRect().center())
             self.note(f"click the diagram's {quantity}{layer} at ({point.x()}, {point.y()})")
             self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point))
-            if view.viewport().rect().contains(point) and self.window.inspector.quantity != (quantity, layer):
+            # out of view, or under the header or caption pinned over the scrolled diagram: the click selects nothing
+            hidden = not view.viewport().rect().contains(point) or view._on_pinned_strip(point)
+            if not hidden and self.window.inspector.quantity != (quantity, layer):
                 self.errors.append(f"clicking {quantity}{layer} shows {self.window.inspector.quantity}")
         else:
             table = self.window.inspector.table
@@ -565,6 +609,9 @@ class Walk:
                 y = plot.y_scale * series
                 if plot.following and y.size > DECIMATE_ABOVE:
                     y = peaks_at_once(y, plot._peaks[key].bin)[1]  # each bin's extremes, as drawn
+                if plot.log_y and (y <= 0).any():  # 0 has no place on a log axis: a gap, or no curve at all
+                    y = np.where(y > 0, y, np.nan)
+                    y = y if np.isfinite(y).any() else y[:0]
                 shown = plot.curves[key].yData
                 shown = np.zeros(0) if shown is None else shown
                 if not np.array_equal(shown, y, equal_nan=True):
@@ -743,6 +790,15 @@ def test_the_window_survives_a_long_random_walk(walk):
     assert len(w.log) >= LONG_WALK
 
 
+def test_the_window_refuses_every_crafted_file_and_keeps_its_run(walk):
+    w = walk(SEED)
+    w.run_many()
+    for kind, files in w.crafted_files().items():
+        for name in files:
+            w.open_crafted(kind, name)
+            assert w.check() == [], (kind, name)
+
+
 # ----------------------------------------------------------------------------- bugs the walk found
 # One minimal test per bug: an xfail mark while it is open, a plain regression test once fixed.
 # The image bugs raise inside pyqtgraph's paint; under pytest's warnings-as-errors an exception there leaves
@@ -816,7 +872,7 @@ def test_apply_after_a_second_csv_trains_on_that_csv(qtbot, window):
     panel, data = window.settings_panel, resources.files("backpropviz.resources") / "data"
     for name in ("moons_semicolon_bom.csv", "iris_versicolor_virginica.csv"):
         with resources.as_file(data / name) as path:
-            assert panel.load_csv(Path(path))
+            assert load_csv_into(qtbot, panel, Path(path))
         iris = load_csv(Path(path))
     assert panel.dataset.currentText() == "CSV: iris_versicolor_virginica.csv"
     assert panel.apply()

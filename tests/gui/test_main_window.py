@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import EventCounter
+from conftest import EventCounter, load_csv_into
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolButton, QToolTip
@@ -184,7 +184,7 @@ def test_learning_rate_change_is_an_undoable_event(qtbot, window):
 def test_csv_load_error_keeps_the_current_data(qtbot, window, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,2,0\n1,abc,1\n")
-    assert not window.settings_panel.load_csv(bad)
+    assert not load_csv_into(qtbot, window.settings_panel, bad)
     assert "line 3" in window.settings_panel.message.text()
     assert window.controller.dataset.name == "flower"
 
@@ -193,7 +193,7 @@ def test_csv_load_then_apply_trains_on_it(qtbot, window, tmp_path):
     good = tmp_path / "good.csv"
     good.write_text("a;b;c;label\n" + "".join(f"{i};{i % 3};{-i};{'yes' if i > 9 else 'no'}\n" for i in range(20)))
     panel = window.settings_panel
-    assert panel.load_csv(good)
+    assert load_csv_into(qtbot, panel, good)
     assert panel.apply()
     assert window.controller.stepper.net.layer_dims[0] == 3
     assert window.controller.dataset.label_names == ("no", "yes")
