@@ -101,6 +101,7 @@ class Stepper:
         self.position = 0
         self.furthest = 0
         self.J: float | None = None
+        self._gradients_of: int | None = None  # the iteration whose dW, db the buffers hold whole
         self.report: DivergenceReport | None = None
         self.events: list[Event] = []
         self.records = Records(self.net)
@@ -177,6 +178,16 @@ class Stepper:
         t = self.iteration - 1
         return (self.series(name)[t].item(), t) if 0 <= t < self.furthest else None
 
+    def previous_gradient(self, quantity: str, l: int) -> tuple[np.ndarray, int] | None:
+        """dW[l] or db[l] as the last Update used them, while this iteration has not computed its own yet:
+        (a read-only view, the iteration they belong to); None otherwise (or when the buffers no longer hold
+        them: after a jump, a rewritten start, an undone backward step)."""
+        if quantity not in ("dW", "db") or self.is_filled(quantity, l) or self._gradients_of != self.iteration - 1:
+            return None
+        array = getattr(self.net, quantity)[l].view()
+        array.flags.writeable = False
+        return array, self._gradients_of
+
     def dAL_clipped(self) -> np.ndarray | None:
         """Where A[L] was clipped into [ε, 1−ε] to display dA[L]; None before the Cost step."""
         return self.net.dAL_clipped if self.is_filled("dA", self.L) else None
@@ -225,6 +236,8 @@ class Stepper:
             np.copyto(net.theta, self._checkpoint.theta)
             if new:
                 self._truncate_series(self.iteration)
+        else:
+            self._gradients_of = self.iteration
         return report
 
     def _advance(self) -> None:
@@ -324,6 +337,7 @@ class Stepper:
                 self.furthest = t + 1
             for function, args in update:
                 function(*args)
+            self._gradients_of = t
             if new:
                 unchecked = True
                 if not checks.forward_clean(J) and checks.forward_report(J, t) is not None:
@@ -401,6 +415,7 @@ class Stepper:
         if caches is not None:
             self.net.import_caches(caches)
         self.caches_current = caches is not None
+        self._gradients_of = iteration - 1 if caches is not None else None
         self.iteration = iteration
         if self.events:
             self._settings_as_of(iteration)
@@ -466,6 +481,7 @@ class Stepper:
             self._settings_as_of(start)
             self.iteration, self.position = start, 0
             self._checkpoint = None
+            self._gradients_of = None  # the buffers hold whatever came before
         self._iterate_to(t)
         self._steps_to(t, position)
 
@@ -496,8 +512,10 @@ class Stepper:
             self._undo_event(last)
         elif self.position > 0:
             # Each buffer is written by exactly one micro-step per iteration, so stepping back only
-            # has to forget that the last one was done.
+            # has to forget that the last one was done (the gradients it wrote are no longer the last Update's).
             self.position -= 1
+            if self.steps[self.position].kind == BACKWARD:
+                self._gradients_of = None
         elif self.iteration > 0:
             checkpoint = self._checkpoint
             if checkpoint is not None and checkpoint.iteration == self.iteration - 1:
@@ -539,6 +557,8 @@ class Stepper:
         self.events = [e for e in self.events if e.iteration <= t] + [event]
         self._truncate_future(t)
         self._apply(event)
+        if restarts_iteration and self.position > self.L + 1:
+            self._gradients_of = None  # backward steps of this iteration had overwritten the last Update's
         self.position = position_after
         self.keyframes.store(t, self.net.theta)
         self._checkpoint = None

@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QGraphicsOpacityEffect,
     QGraphicsRectItem,
     QHBoxLayout,
     QHeaderView,
@@ -56,6 +57,7 @@ from .theme import DIVERGING_LUT, LIGHT, Theme, image_values, lut_position, scal
 
 PAGE_COLUMNS = 12  # columns the table shows at once: readable cells in a narrow dock
 FIT_ROWS = 32  # rows measured to fit a column's width to its numbers
+GHOST_OPACITY = 0.45  # the last Update's gradient, shown while this iteration's is not computed yet
 PLAY_RATE = 10.0  # during Play the inspector redraws at most ten times a second
 HEATMAP_HEIGHT = 150
 EDITABLE = ("W", "b")
@@ -491,6 +493,11 @@ class Inspector(QWidget):
         box.addWidget(self._table, 1)
         box.addStretch(0)  # takes what a short table (capped at its rows' height) leaves over
         layout.addWidget(self._matrix_box, 1)
+        # the numbers of the last Update's gradient, shown faintly while this iteration has none yet
+        self._ghost = QGraphicsOpacityEffect(self._matrix_box)
+        self._ghost.setOpacity(GHOST_OPACITY)
+        self._ghost.setEnabled(False)
+        self._matrix_box.setGraphicsEffect(self._ghost)
         layout.addStretch(0)  # keeps the labels at the top while the matrix box is hidden
 
     def _build_heatmap(self) -> None:
@@ -711,13 +718,18 @@ class Inspector(QWidget):
             return
         self._scalar.hide()
         values = stepper.value(quantity, layer)
-        if values is None:
+        previous = stepper.previous_gradient(quantity, layer) if values is None else None
+        if values is None and previous is None:
             self._drawn = None
             self._matrix_box.hide()
             self._model.set_matrix(None, 1.0, self._model.name, self._model.axes, quantity in EDITABLE)
             self._show_pending()
             return
-        if self._message_kind == "pending":
+        self._ghost.setEnabled(previous is not None)  # the last Update's gradient, faintly, until B computes anew
+        if previous is not None:
+            values, used_in = previous
+            self._show_pending(used_in)
+        elif self._message_kind == "pending":
             self._clear_message()
         # (NaN ≠ NaN: a matrix holding NaN repaints each time, which only a diverged run shows; equal_nan
         # would make every comparison 20× slower)
@@ -756,8 +768,9 @@ class Inspector(QWidget):
         """The live equation of the selected entry, as shown."""
         return self._entry_label.text()
 
-    def _show_pending(self) -> None:
-        """Say what computes the quantity instead of showing last iteration's numbers."""
+    def _show_pending(self, used_in: int | None = None) -> None:
+        """Say what computes the quantity; ``used_in``: the faint numbers shown are that iteration's, which its
+        Update used."""
         stepper = self._controller.stepper
         name = "J" if self._quantity == "J" else f"{self._quantity}{self._layer}"
         producer = producer_label(self._quantity, self._layer, stepper.L)
@@ -766,6 +779,8 @@ class Inspector(QWidget):
             text = f"{name} is not computed yet in this iteration — next: {producer} computes it."
         else:
             text = f"{name} is not computed yet in this iteration — {producer} computes it (next step: {upcoming})."
+        if used_in is not None:
+            text += f" Shown faintly: iteration {used_in}'s {name}, which its Update used."
         self._set_message(text, "pending")
 
     # ----------------------------------------------------------------- pages and selection

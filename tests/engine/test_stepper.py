@@ -515,3 +515,28 @@ def test_either_tanh_keeps_micro_steps_run_and_train_bit_identical(flower, monke
     assert ran.net.theta.tobytes() == micro.net.theta.tobytes() == net.theta.tobytes()
     assert ran.records.values().tobytes() == micro.records.values().tobytes()
     np.testing.assert_array_equal(ran.series("cost"), costs)
+
+
+def test_the_last_updates_gradients_stay_readable_until_this_iteration_computes_its_own(flower):
+    s = flower_stepper(flower)
+    for _ in range(len(s.steps) - 1):  # up to the Update, not through it
+        assert s.step()
+    used = s.value("dW", 1).copy()
+    assert s.previous_gradient("dW", 1) is None  # computed in this iteration: value() has it
+    assert s.step()  # the Update: iteration 1 starts
+    previous, iteration = s.previous_gradient("dW", 1)
+    assert iteration == 0 and previous.tobytes() == used.tobytes() and not previous.flags.writeable
+    for _ in range(s.L + 1):  # the forward pass and the Cost leave the gradients alone
+        assert s.step()
+    assert s.previous_gradient("db", 1)[1] == 0
+    assert s.step() and s.previous_gradient("dW", 2) is None  # B2 computed this iteration's dW2 …
+    assert s.previous_gradient("dW", 1)[1] == 0  # … and dW1 is still the one the Update used
+    s.back()  # B2 undone: its buffer holds this iteration's numbers, no longer the Update's
+    assert s.previous_gradient("dW", 2) is None
+    s.run(7)
+    assert s.previous_gradient("dW", 1)[1] == 7  # whole iterations keep them too
+    s.goto(3)
+    assert s.previous_gradient("dW", 1)[1] == 2  # replayed from a keyframe: the last replayed iteration's
+    s.set_parameter("W1", (0, 0), 0.5)  # an edit restarts iteration 3 before any backward step: still there
+    assert s.previous_gradient("dW", 1)[1] == 2
+    assert s.previous_gradient("W", 1) is None and s.previous_gradient("dZ", 1) is None

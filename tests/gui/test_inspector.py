@@ -225,10 +225,13 @@ def test_a_quantity_not_computed_yet_says_what_computes_it(inspector, controller
     assert inspector.message_text() == ""
     assert inspector._matrix_box.isVisible()
     assert np.array_equal(np.array(shown_matrix(inspector)), controller.stepper.value("dW", 2))
-    # after the Update the next iteration has not computed it again: the old numbers disappear
+    # after the Update the next iteration has not computed it again: the numbers the Update used stay, faintly,
+    # labelled with their iteration (issue 21: no blank panel at "Update done")
+    used = controller.stepper.value("dW", 2).copy()
     controller.finish_iteration()
-    assert "not computed yet" in inspector.message_text()
-    assert not inspector._matrix_box.isVisible()
+    assert "not computed yet" in inspector.message_text() and "iteration 0's dW2" in inspector.message_text()
+    assert inspector._matrix_box.isVisible() and inspector._ghost.isEnabled()
+    assert np.array_equal(np.array(shown_matrix(inspector)), used)
 
 
 def test_the_colour_scale_stays_put_until_the_numbers_outgrow_it_or_shrink_well_inside(inspector, controller):
@@ -429,3 +432,18 @@ def test_a_new_value_repaints_the_entry_and_lays_out_nothing_while_its_lines_sta
     assert requests.count == 0
     label.actions()[0].trigger()  # Copy
     assert QApplication.clipboard().text() == inspector.entry_text()
+
+
+def test_after_the_update_the_gradient_it_used_is_shown_faintly_with_its_iteration(inspector, controller):
+    s = controller.stepper
+    inspector.show_quantity("dW", 1)
+    for _ in range(len(s.steps)):  # a whole iteration by micro-steps, the Update included
+        controller.step_forward()
+    assert (s.iteration, s.position) == (1, 0)
+    assert inspector._matrix_box.isVisibleTo(inspector) and inspector._ghost.isEnabled()
+    assert "iteration 0's dW1" in inspector.message_text() and "B1 computes it" in inspector.message_text()
+    previous, _ = s.previous_gradient("dW", 1)
+    assert np.array_equal(inspector.model.values, previous)
+    for _ in range(2 * s.L + 1):  # through B1: this iteration's own dW1, at full strength
+        controller.step_forward()
+    assert not inspector._ghost.isEnabled() and "not computed yet" not in inspector.message_text()
