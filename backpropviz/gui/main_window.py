@@ -135,7 +135,6 @@ class MainWindow(QMainWindow):
         self.files.pathChanged.connect(self._update_title)
         self.files.opened.connect(self.banner.show_text)
         controller.speedChanged.connect(self._on_speed)
-        self.inspector.show_quantity("W", 1)
         self.resize(1440, 900)
         self._default_layout()
         self.set_theme(self.theme)
