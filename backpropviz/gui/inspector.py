@@ -389,6 +389,7 @@ class Inspector(QWidget):
         self._level: float | None = None  # their colour scale's half-width (see next_level)
         self._shape: tuple[int, int] | None = None
         self._message_kind = ""
+        self._styled = False  # set_theme has styled every part once
 
         self._build()
         # opaque: a label or the table repainting at a step stops here instead of painting the dock's frame
@@ -588,6 +589,9 @@ class Inspector(QWidget):
 
     def set_theme(self, theme: Theme) -> None:
         """Colours of the labels, the table frame and the heatmap's axes."""
+        if self._styled and theme == self._theme:
+            return  # styled in it already (the window sets its theme at start)
+        self._styled = True
         self._theme = theme
         self._heatmap.setBackground(theme.panel)
         for name in ("left", "bottom"):

@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QStyleOptionButton
 
 from backpropviz.engine.presets import HIDDEN_LAYER_SWEEP
+from backpropviz.gui.gradcheck_dialog import GradCheckDialog
 from backpropviz.gui.presenter_dialog import TextDialog
 from backpropviz.gui.sweep_dialog import SweepDialog
 from backpropviz.gui.theme import DARK, LIGHT, apply_palette
@@ -96,3 +97,25 @@ def test_message_boxes_take_the_presenter_scale(qtbot, window, light_again):
     qtbot.addWidget(box)
     box.ensurePolished()
     assert box.font().pointSizeF() == pytest.approx(base)
+
+
+def test_the_gradient_check_is_made_when_first_opened_in_the_windows_theme_and_scale(qtbot, window, light_again):
+    assert window.findChildren(GradCheckDialog) == []  # not made with the window: it shows sooner
+    plain = GradCheckDialog(window.controller)
+    qtbot.addWidget(plain)
+    window.set_theme(DARK)
+    window.toggle_presenter(True)
+    qtbot.mouseClick(window.toolbar.widgetForAction(window.gradcheck_action), Qt.MouseButton.LeftButton)
+    (dialog,) = window.findChildren(GradCheckDialog)
+    qtbot.waitExposed(dialog)
+    assert dialog is window.gradcheck and DARK.background in dialog.styleSheet()
+    assert dialog._intro.font().pointSizeF() == pytest.approx(window.scale * plain._intro.font().pointSizeF())
+    with qtbot.waitSignal(dialog.checked, timeout=10_000) as signal:
+        qtbot.mouseClick(dialog._run, Qt.MouseButton.LeftButton)
+    assert signal.args[0].passed
+    dialog.close()
+    window.toggle_presenter(False)
+    qtbot.mouseClick(window.toolbar.widgetForAction(window.gradcheck_action), Qt.MouseButton.LeftButton)
+    assert window.findChildren(GradCheckDialog) == [dialog] and dialog.isVisible()  # the same one, its result kept
+    assert dialog.result is signal.args[0]
+    assert dialog._intro.font().pointSizeF() == pytest.approx(plain._intro.font().pointSizeF())

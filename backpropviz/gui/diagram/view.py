@@ -71,6 +71,8 @@ class NetworkView(QGraphicsView):
     # ----------------------------------------------------------------- public API
     def set_theme(self, theme: Theme) -> None:
         """Recolour every item (no rebuild)."""
+        if theme == self.theme:
+            return  # coloured in it already (the window sets its theme at start)
         self.theme = theme
         self._styler.theme = theme.for_projector() if self._scale > 1 else theme
         self._apply_theme()
