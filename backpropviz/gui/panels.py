@@ -51,6 +51,7 @@ INIT_TITLES = {
     "zeros": "zeros (symmetry never breaks)",
 }
 CSV_ENTRY = "csv"
+STORED_ENTRY = "stored"  # the init list's entry of parameters a session brought
 
 
 def ask_to_discard(parent: QWidget) -> bool:
@@ -161,8 +162,16 @@ class SettingsPanel(QWidget):
         form.addRow("Points", self.samples)
         form.addRow("Noise", self.noise)
         form.addRow("Data seed", self.data_seed)
+        # points no generator made (a CSV, a session's stored points): where they come from, instead of the
+        # generator's fields, which did not make them
+        self.stored_source = QLabel()
+        self.stored_source.setWordWrap(True)
+        form.addRow("Points", self.stored_source)
         form.addRow("Test share", self.test_share)
         form.addRow("", self.standardize)
+        self.examples = QLabel()  # m of the run, as the equations use it
+        form.addRow("Examples", self.examples)
+        self._data_form = form
         return group
 
     def _build_csv_progress(self) -> QWidget:
@@ -199,6 +208,9 @@ class SettingsPanel(QWidget):
             self.init.addItem(INIT_TITLES.get(name, name), name)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
+        self.init.currentIndexChanged.connect(
+            lambda: self._training_form.setRowVisible(self.seed, self.init.currentData() != STORED_ENTRY)
+        )
         self.learning_rate = QLineEdit()
         self.learning_rate.setToolTip("α, e.g. 1.2 or 7.5e-3; Enter applies it from this iteration on")
         self.learning_rate.editingFinished.connect(self.apply_learning_rate)
@@ -206,6 +218,7 @@ class SettingsPanel(QWidget):
         self.dtype.addItems(["float64", "float32"])
         form.addRow("Initialisation", self.init)
         form.addRow("Init seed", self.seed)
+        self._training_form = form
         form.addRow("Learning rate α", self.learning_rate)
         form.addRow("Precision", self.dtype)
         return group
@@ -234,11 +247,33 @@ class SettingsPanel(QWidget):
         self._rows = []
         for layer in s.hidden:
             self._add_row(layer)
-        self.init.setCurrentIndex(self.init.findData(s.init))
-        self.seed.setValue(s.seed)
+        self._show_initialisation(s)
         self._show_learning_rate()
         self.dtype.setCurrentText(s.dtype)
         self._update_generator_controls()
+
+    def _show_examples(self) -> None:
+        """m (and the test set's size) of the run, and where stored points come from."""
+        dataset = self.controller.dataset
+        test = f", {dataset.m_test:,} for testing" if dataset.m_test else ""
+        self.examples.setText(f"m = {dataset.m:,} for training{test}")
+        stored = self._csv or dataset  # a CSV read but not applied yet is what Apply trains on
+        self.stored_source.setText(f"from file or session: {stored.source or stored.name}")
+
+    def _show_initialisation(self, settings: ModelSettings) -> None:
+        """The scheme that drew the run's initial parameters, or — when they came stored in a session (a course
+        test case) — that entry instead of a scheme that did not make them; Apply then asks for a scheme."""
+        stored = self.init.findData(STORED_ENTRY)
+        if not self.controller.stepper.initialised_by_scheme:
+            if stored < 0:
+                self.init.insertItem(0, "stored in the session", STORED_ENTRY)
+            self.init.setCurrentIndex(0)
+        else:
+            if stored >= 0:
+                self.init.removeItem(stored)
+            self.init.setCurrentIndex(self.init.findData(settings.init))
+        self.seed.setValue(settings.seed)
+        self._training_form.setRowVisible(self.seed, self.init.currentData() != STORED_ENTRY)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in a field of the form applies the form; α's own field applies α alone (editingFinished)."""
@@ -289,9 +324,12 @@ class SettingsPanel(QWidget):
         self._update_generator_controls()
 
     def _update_generator_controls(self) -> None:
+        """The generator's fields for a toy set, "from file or session" for stored points; m either way."""
         generated = self._csv is None
         for widget in (self.samples, self.noise, self.data_seed):
-            widget.setEnabled(generated)
+            self._data_form.setRowVisible(widget, generated)
+        self._data_form.setRowVisible(self.stored_source, not generated)
+        self._show_examples()
 
     def _remove_csv_entry(self) -> None:
         index = self.dataset.findData(CSV_ENTRY)
@@ -358,6 +396,11 @@ class SettingsPanel(QWidget):
     # ----------------------------------------------------------------- applying
     def settings_from_form(self) -> ModelSettings:
         base = self.controller.settings
+        if self.init.currentData() == STORED_ENTRY:
+            raise ValueError(
+                "The initial parameters came stored in the session: choose an initialisation to start a new run "
+                "(Reset goes back to the stored ones)."
+            )
         name = self.dataset.currentData()
         return replace(
             base,

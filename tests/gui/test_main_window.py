@@ -339,3 +339,24 @@ def test_the_presets_menu_is_filled_when_first_opened(window, qtbot):
         qtbot.waitUntil(menu.isVisible)
         menu.close()
     assert [action.text() for action in menu.actions()] == [preset.title for preset in PRESETS]
+
+
+def test_stored_points_and_parameters_say_where_they_come_from_and_show_m(qtbot, window):
+    from backpropviz.engine.presets import COURSE_L_MODEL_FORWARD
+
+    panel = window.settings_panel
+    window.settings_dock.raise_()
+    assert panel.samples.isVisible() and not panel.stored_source.isVisible()
+    assert panel.examples.text() == "m = 400 for training"
+    assert panel.init.currentData() == "scaled_normal" and panel.seed.isVisible()
+    assert window.open_preset(COURSE_L_MODEL_FORWARD)  # stored points and stored parameters
+    qtbot.waitUntil(lambda: panel.stored_source.isVisible())
+    assert not panel.samples.isVisible() and not panel.noise.isVisible() and not panel.data_seed.isVisible()
+    assert "from file or session" in panel.stored_source.text()
+    assert panel.examples.text().startswith(f"m = {window.controller.dataset.m} for training")
+    assert panel.init.currentText() == "stored in the session" and not panel.seed.isVisible()
+    assert not panel.apply()  # a scheme must be chosen first: nothing changes
+    assert "choose an initialisation" in panel.message.text()
+    panel.init.setCurrentIndex(panel.init.findData("he"))
+    assert panel.seed.isVisible() and panel.apply()
+    assert window.controller.stepper.initialised_by_scheme and panel.init.findData("stored") < 0
