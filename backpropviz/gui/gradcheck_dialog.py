@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..engine.changes import Change
 from ..engine.gradcheck import EPSILON, THRESHOLD, GradCheckResult
 from .background import BackgroundJob
 from .controller import GRADCHECK_SAMPLE, GRADCHECK_SAMPLED_ABOVE, Controller
@@ -246,7 +247,7 @@ class GradCheckDialog(PresenterDialog):
         self._note.setVisible(sampled)
         self._show_result()
 
-    def _on_changed(self, kind: str) -> None:
+    def _on_changed(self, kind: Change) -> None:
         # the combo box follows the stepper (Back can undo a planted bug)
         layer = self._controller.stepper.planted_bug_layer or 0
         if self._bug.currentIndex() != layer:
@@ -254,7 +255,7 @@ class GradCheckDialog(PresenterDialog):
             self._bug.setCurrentIndex(layer)
             self._bug.blockSignals(False)
         # any change of θ or of the bug makes the last result out of date (α alone does not)
-        if kind == "learning_rate":
+        if kind == Change.LEARNING_RATE:
             return
         self._changed_while_running |= self._job is not None
         if self._result is not None and not self._stale:

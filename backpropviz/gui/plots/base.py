@@ -35,7 +35,7 @@ from ..theme import Theme, scaled_font
 # Kinds of controller.changed after which the per-iteration series only grew (or stayed, or lost their
 # end at a divergence): the curves need new data only if ``furthest`` moved. Every other kind may have
 # rewritten the history.
-APPEND_ONLY_KINDS = frozenset({"step", "iteration", "run", "goto", "diverged"})
+APPEND_ONLY_KINDS = frozenset({Change.STEP, Change.ITERATION, Change.RUN, Change.GOTO, Change.DIVERGED})
 
 # Items that keep a pixmap of themselves (see cache_static_items): text and axes (whose
 # grid lines span the plot, so every frame repainted them), the data points under the decision boundary

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...engine.changes import Change
 from ..controller import Controller
+from ..refresh import SHOWN
 from ..theme import DIVERGING_LUT, Theme, format_number, image_values, symmetric_level
 from .base import LazyMenuViewBox, PlotView, label_style, next_level, power_text, tick_font
 from .fast_image import FastImageItem
@@ -46,9 +48,9 @@ def diverging_map() -> pg.ColorMap:
 
 # changed() kinds after which the gradient buffers hold dW of the iteration just finished (if no
 # divergence stopped it): dW can be shown, labelled as the previous iteration's, at position 0.
-GRADIENT_COMPLETING_KINDS = frozenset({"run", "iteration"})
+GRADIENT_COMPLETING_KINDS = frozenset({Change.RUN, Change.ITERATION})
 # Kinds that leave the gradient buffers as they were.
-GRADIENT_KEEPING_KINDS = frozenset({"step", "learning_rate"})
+GRADIENT_KEEPING_KINDS = frozenset({Change.STEP, Change.LEARNING_RATE})
 
 
 class MatrixImage:
@@ -230,12 +232,12 @@ class WeightHeatmaps(PlotView):
             cell.set_dW_shown(on)
         self._arrange(force=True)
         self.apply_style()
-        self.refresh("show")
+        self.refresh(SHOWN)
 
     def rescale(self) -> None:
         """Fit every colour bar to the values shown now."""
         self._rescale = True
-        self.refresh("show")
+        self.refresh(SHOWN)
 
     def readout_at(self, scene_pos: QPointF) -> str:
         """"W2[0,3] = −0.0123" for the entry under a scene position ("" when over none)."""
@@ -265,7 +267,7 @@ class WeightHeatmaps(PlotView):
         stepper = self.controller.stepper
         if kind in GRADIENT_COMPLETING_KINDS:
             self._previous_dW_valid = stepper.report is None and stepper.position == 0 and stepper.iteration > 0
-        elif kind == "step" and stepper.position == 0 and stepper.iteration > 0:
+        elif kind == Change.STEP and stepper.position == 0 and stepper.iteration > 0:
             self._previous_dW_valid = True  # the Update after B1 was just taken
         elif kind not in GRADIENT_KEEPING_KINDS:
             self._previous_dW_valid = False
